@@ -71,6 +71,8 @@ const commonProviderFields = {
   redirect: redirectSchema.default({ kind: 'scheme' }),
   authorizationParams: z.record(z.string(), z.string()).default({}),
   apiBaseUrl: providerUrl.optional(),
+  /** The user endpoint under `apiBaseUrl` (`user` for GitHub): the profile source of a plain OAuth 2.0 provider. */
+  userPath: z.string().min(1).max(200).optional(),
 };
 
 const RESERVED_PARAMS = ['state', 'nonce', 'code_challenge', 'code_challenge_method', 'redirect_uri', 'response_type', 'client_id'];
@@ -91,7 +93,6 @@ const oauthProviderSchema = z
     tokenEndpoint: providerUrl,
     revocationEndpoint: providerUrl.optional(),
     userinfoEndpoint: providerUrl.optional(),
-    userPath: z.string().min(1).optional(),
     profileMapping: profileMappingSchema.default({ sub: 'sub', name: 'name', email: 'email', picture: 'picture' }),
   })
   .strict();
@@ -133,6 +134,10 @@ const fileSchema = z
   })
   .strict();
 
+export function defaultAppSettings(): AppSettings {
+  return appSchema.parse({});
+}
+
 type RawOidc = z.infer<typeof oidcProviderSchema>;
 type RawOAuth = z.infer<typeof oauthProviderSchema>;
 
@@ -149,6 +154,7 @@ interface ProviderBase {
   readonly redirect: RedirectConfig;
   readonly authorizationParams: Readonly<Record<string, string>>;
   readonly apiBaseUrl: string | undefined;
+  readonly userPath: string | undefined;
 }
 
 export interface OidcProviderConfig extends ProviderBase {
@@ -163,7 +169,6 @@ export interface OAuthProviderConfig extends ProviderBase {
   readonly tokenEndpoint: string;
   readonly revocationEndpoint: string | undefined;
   readonly userinfoEndpoint: string | undefined;
-  readonly userPath: string | undefined;
   readonly profileMapping: ProfileMapping;
 }
 
@@ -212,6 +217,7 @@ function normalizeProvider(raw: RawOidc | RawOAuth, index: number): ProviderConf
     redirect: raw.redirect,
     authorizationParams: raw.authorizationParams,
     apiBaseUrl: raw.apiBaseUrl,
+    userPath: raw.userPath,
   };
   for (const key of Object.keys(raw.authorizationParams)) {
     if (RESERVED_PARAMS.includes(key)) {
@@ -232,7 +238,6 @@ function normalizeProvider(raw: RawOidc | RawOAuth, index: number): ProviderConf
     tokenEndpoint: raw.tokenEndpoint,
     revocationEndpoint: raw.revocationEndpoint,
     userinfoEndpoint: raw.userinfoEndpoint,
-    userPath: raw.userPath,
     profileMapping: raw.profileMapping,
   };
 }

@@ -1,0 +1,446 @@
+/**
+ * The session: restore at start, sign-in, proactive single-flight refresh, sign-out, and the one
+ * place tokens live in memory. It publishes an immutable snapshot on every change.
+ *
+ * Ordering rules that keep a rotated refresh token from being lost:
+ * - A refresh holds the vault's inter-process lock from re-reading the record to writing the new
+ *   one; a process that waited adopts the other's newer record instead of refreshing again.
+ * - The new tokens are persisted before the new snapshot is published.
+ * - Only `invalid_grant` signs the user out; network errors and 5xx keep them signed in, offline.
+ */
+import type { SessionSnapshot, SignOutResult } from '../contract.js';
+import type { AuthConfig } from './config.js';
+import { AuthError, toErrorValue } from './errors.js';
+import type { Logger } from './logger.js';
+import type { Cipher, OpenExternal } from './ports.js';
+import type { ProviderClient, SignInResult, TokenSet } from './provider-client.js';
+import { DEFAULT_REFRESH_POLICY, isAccessTokenFresh, refreshDueAt, retryDelayMs, type RefreshPolicy } from './refresh-policy.js';
+import type { StoredSession } from './session-record.js';
+import { initialState, toSnapshot, type SessionState } from './session-snapshot.js';
+import { SignInCoordinator, type CompletedSignIn, type PendingAttemptStore } from './sign-in.js';
+import { assessStorage, notRememberedReasonFor } from './storage-protection.js';
+import type { SessionVault } from './vault.js';
+
+export interface SessionManagerOptions {
+  readonly config: AuthConfig;
+  readonly clients: ReadonlyMap<string, ProviderClient>;
+  readonly vault: SessionVault;
+  readonly cipher: Cipher;
+  readonly openExternal: OpenExternal;
+  readonly logger: Logger;
+  readonly now?: () => number;
+  readonly random?: () => number;
+  readonly refreshPolicy?: Partial<RefreshPolicy>;
+}
+
+export type SnapshotListener = (snapshot: SessionSnapshot) => void;
+
+function tokensOf(s: StoredSession): TokenSet {
+  return { ...s.tokens, expiresAt: s.accessTokenExpiresAt };
+}
+
+export class SessionManager {
+  private readonly options: SessionManagerOptions;
+  private readonly policy: RefreshPolicy;
+  private readonly coordinator: SignInCoordinator;
+  private readonly listeners = new Set<SnapshotListener>();
+  private state: SessionState = initialState();
+  private current: SessionSnapshot;
+  private refreshFlight: Promise<StoredSession> | undefined;
+  private refreshTimer: NodeJS.Timeout | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private retryAttempt = 0;
+  private restored: Promise<void> | undefined;
+  private stopped = false;
+
+  constructor(options: SessionManagerOptions) {
+    this.options = options;
+    this.policy = { ...DEFAULT_REFRESH_POLICY, ...options.refreshPolicy };
+    this.current = this.buildSnapshot();
+    this.coordinator = new SignInCoordinator({
+      config: options.config,
+      clients: options.clients,
+      openExternal: options.openExternal,
+      logger: options.logger,
+      now: () => this.now(),
+      pendingStore: this.pendingStore(),
+      onPendingChange: () => this.update({ pending: this.coordinator.pending }),
+      onColdStart: (outcome) => {
+        if (outcome.ok) void this.establish(outcome.value).catch((error: unknown) => this.options.logger.error('cold-start sign-in failed', { error }));
+        else this.update({ lastError: outcome.error.toValue() });
+      },
+    });
+  }
+
+  private now(): number {
+    return this.options.now?.() ?? Date.now();
+  }
+
+  /** The attempt is kept encrypted for a cold-start callback, only where the session itself could be. */
+  private pendingStore(): PendingAttemptStore {
+    const vault = this.options.vault;
+    return {
+      save: async (attempt) => {
+        if (this.state.storage.canRemember) await vault.writePending(attempt);
+      },
+      take: async (now) => (this.state.storage.canRemember ? vault.takePending(now) : undefined),
+      clear: async () => {
+        if (this.state.storage.canRemember) await vault.clearPending();
+      },
+    };
+  }
+
+  // ---- snapshot ---------------------------------------------------------------------------
+
+  snapshot(): SessionSnapshot {
+    return this.current;
+  }
+
+  subscribe(listener: SnapshotListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private buildSnapshot(): SessionSnapshot {
+    return toSnapshot(this.state, (id) => this.options.clients.get(id)?.provider.label ?? null);
+  }
+
+  private update(patch: Partial<SessionState>): void {
+    this.state = { ...this.state, ...patch };
+    this.current = this.buildSnapshot();
+    for (const listener of this.listeners) {
+      try {
+        listener(this.current);
+      } catch (error) {
+        this.options.logger.error('snapshot listener failed', { error });
+      }
+    }
+  }
+
+  private signedOut(reason: SessionState['signedOutReason'], lastError: SessionState['lastError'] = null): void {
+    this.clearTimers();
+    this.update({ status: 'signed-out', session: null, remembered: false, offline: false, refreshing: false, signedOutReason: reason, lastError });
+  }
+
+  // ---- restore ------------------------------------------------------------------------------
+
+  /** Restores the remembered session. A valid access token makes no network request at all. */
+  restore(): Promise<void> {
+    this.restored ??= this.doRestore();
+    return this.restored;
+  }
+
+  private async doRestore(): Promise<void> {
+    const storage = await assessStorage(this.options.cipher, this.options.config.app.allowWeakStorage);
+    this.state = { ...this.state, storage };
+    if (!storage.canRemember) return this.signedOut(null);
+
+    let read: Awaited<ReturnType<SessionVault['read']>>;
+    try {
+      read = await this.options.vault.read();
+    } catch (error) {
+      this.options.logger.error('saved session could not be read', { error });
+      return this.signedOut('storage_unavailable', toErrorValue(error));
+    }
+    if (read.kind === 'empty') return this.signedOut(null);
+    if (read.kind === 'bad') {
+      this.options.logger.warn('saved session was unusable and was moved aside', { problem: read.problem, movedTo: read.movedTo });
+      return this.signedOut('storage_corrupt', {
+        code: 'storage_corrupt',
+        message: 'Your saved session could not be read, so you are signed out. It was set aside, not deleted.',
+      });
+    }
+    const saved = read.session;
+    if (!this.options.clients.has(saved.providerId)) {
+      await this.options.vault.remove();
+      return this.signedOut('unknown_provider', { code: 'unknown_provider', message: 'The provider of your saved session is no longer configured.' });
+    }
+    this.state = { ...this.state, session: saved, remembered: true, notRememberedReason: null };
+    if (isAccessTokenFresh(saved.accessTokenExpiresAt, this.now(), this.policy)) {
+      this.update({ status: 'signed-in', signedOutReason: null });
+      this.scheduleRefresh();
+      return;
+    }
+    try {
+      await this.refresh();
+    } catch {
+      // refresh() already moved the state: signed out on invalid_grant, offline otherwise.
+    }
+    if (this.state.status === 'restoring') this.update({ status: 'signed-in' });
+  }
+
+  // ---- sign-in ------------------------------------------------------------------------------
+
+  get pendingSignIn(): SessionSnapshot['pending'] {
+    return this.coordinator.pending;
+  }
+
+  /** Runs a sign-in to the end. Throws the attempt's typed error; the snapshot says it too. */
+  async signIn(providerId: string, options: { remember: boolean }): Promise<SessionSnapshot> {
+    await this.restore();
+    if (!this.options.clients.has(providerId)) throw new AuthError('unknown_provider', `No provider is registered as "${providerId}".`);
+    const before = this.state.status === 'signing-in' ? 'signed-out' : this.state.status;
+    this.update({ status: 'signing-in', lastError: null, signedOutReason: null });
+    let completed: CompletedSignIn;
+    try {
+      completed = await this.coordinator.start(providerId, options);
+    } catch (error) {
+      const typed = error instanceof AuthError ? error : new AuthError('internal', 'Sign-in failed unexpectedly.', { cause: error });
+      // A superseded attempt hands the screen to the newer one; anything else returns to where we were.
+      if (typed.code !== 'superseded') {
+        this.update({
+          status: before === 'restoring' ? 'signed-out' : before,
+          pending: this.coordinator.pending,
+          lastError: typed.code === 'cancelled' ? null : typed.toValue(),
+        });
+      }
+      throw typed;
+    }
+    await this.establish(completed);
+    return this.current;
+  }
+
+  cancelSignIn(): SessionSnapshot {
+    this.coordinator.cancel();
+    return this.current;
+  }
+
+  reopenBrowser(): Promise<boolean> {
+    return this.coordinator.reopenBrowser();
+  }
+
+  /** Any deep link or loopback URL: completes the pending sign-in only on an exact match. */
+  handleIncomingUrl(url: unknown): void {
+    this.coordinator.handleIncomingUrl(url);
+  }
+
+  private async establish({ result, remember }: CompletedSignIn): Promise<void> {
+    const now = this.now();
+    const storage = this.state.storage;
+    const session: StoredSession = {
+      providerId: result.providerId,
+      profile: result.profile,
+      tokens: {
+        accessToken: result.tokens.accessToken,
+        refreshToken: result.tokens.refreshToken,
+        idToken: result.tokens.idToken,
+        tokenType: result.tokens.tokenType,
+        scope: result.tokens.scope,
+      },
+      accessTokenExpiresAt: result.tokens.expiresAt,
+      issuedAt: now,
+      signedInAt: now,
+      lastRefreshAt: null,
+      revision: 0,
+    };
+    const keep = remember && storage.canRemember;
+    let stored = session;
+    let remembered = false;
+    let lastError: SessionState['lastError'] = null;
+    try {
+      if (keep) {
+        stored = await this.options.vault.write(session);
+        remembered = true;
+      } else {
+        // "Keep me signed in" off: nothing is written and any older record goes.
+        await this.options.vault.remove();
+      }
+    } catch (error) {
+      this.options.logger.error('session could not be saved; keeping it in memory only', { error });
+      lastError = toErrorValue(error);
+    }
+    this.retryAttempt = 0;
+    this.update({
+      status: 'signed-in',
+      session: stored,
+      remembered,
+      notRememberedReason: remembered ? null : !remember ? 'not-requested' : storage.canRemember ? 'storage-unavailable' : notRememberedReasonFor(storage),
+      offline: false,
+      refreshing: false,
+      pending: this.coordinator.pending,
+      lastError,
+      signedOutReason: null,
+    });
+    this.scheduleRefresh();
+  }
+
+  // ---- tokens and refresh -------------------------------------------------------------------
+
+  private client(providerId: string): ProviderClient {
+    const client = this.options.clients.get(providerId);
+    if (!client) throw new AuthError('unknown_provider', `No provider is registered as "${providerId}".`);
+    return client;
+  }
+
+  get provider(): ProviderClient | undefined {
+    const s = this.state.session;
+    return s && this.state.status === 'signed-in' ? this.options.clients.get(s.providerId) : undefined;
+  }
+
+  /** A valid access token for the main process's own API calls; refreshes when needed. */
+  async getAccessToken(): Promise<string> {
+    const s = this.state.session;
+    if (!s || this.state.status !== 'signed-in') throw new AuthError('unauthenticated', 'You are not signed in.');
+    if (isAccessTokenFresh(s.accessTokenExpiresAt, this.now(), this.policy)) return s.tokens.accessToken;
+    return (await this.refresh()).tokens.accessToken;
+  }
+
+  /**
+   * Single-flight: every caller during a refresh shares the one request. `force` refreshes even
+   * when the token is fresh (after a 401, or `auth:check --refresh`).
+   */
+  refresh(options: { force?: boolean } = {}): Promise<StoredSession> {
+    this.refreshFlight ??= this.performRefresh(options.force === true).finally(() => {
+      this.refreshFlight = undefined;
+    });
+    return this.refreshFlight;
+  }
+
+  private async performRefresh(force: boolean): Promise<StoredSession> {
+    const start = this.state.session;
+    if (!start) throw new AuthError('unauthenticated', 'You are not signed in.');
+    this.clearTimers();
+    this.update({ refreshing: true });
+    try {
+      const next = await (this.state.remembered ? this.options.vault.withLock(() => this.refreshFrom(start, force)) : this.refreshFrom(start, force));
+      if (this.state.session === null) throw new AuthError('unauthenticated', 'You signed out while the session was refreshing.');
+      this.retryAttempt = 0;
+      this.update({ status: 'signed-in', session: next, offline: false, refreshing: false, lastError: null });
+      this.scheduleRefresh();
+      return next;
+    } catch (error) {
+      const typed = error instanceof AuthError ? error : new AuthError('internal', 'Refreshing the session failed.', { cause: error });
+      await this.afterRefreshFailure(typed);
+      throw typed;
+    }
+  }
+
+  private async refreshFrom(start: StoredSession, force: boolean): Promise<StoredSession> {
+    let base = start;
+    if (this.state.remembered) {
+      // Another process of the app may have refreshed (and rotated the refresh token) meanwhile.
+      const disk = await this.options.vault.read();
+      if (disk.kind === 'ok' && disk.session.revision > base.revision && disk.session.providerId === base.providerId && disk.session.profile.sub === base.profile.sub) {
+        this.options.logger.debug('adopting a session refreshed by another process', { revision: disk.session.revision });
+        base = disk.session;
+        if (!force && isAccessTokenFresh(base.accessTokenExpiresAt, this.now(), this.policy)) return base;
+      }
+    }
+    const refreshToken = base.tokens.refreshToken;
+    if (!refreshToken) throw new AuthError('session_expired', 'Your session has ended. Please sign in again.');
+    const tokens = await this.client(base.providerId).refresh(refreshToken, tokensOf(base));
+    const now = this.now();
+    const next: StoredSession = {
+      ...base,
+      tokens: { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, idToken: tokens.idToken, tokenType: tokens.tokenType, scope: tokens.scope },
+      accessTokenExpiresAt: tokens.expiresAt,
+      issuedAt: now,
+      lastRefreshAt: now,
+    };
+    // Persisted before anyone sees it: a crash now must not lose the rotated refresh token.
+    return this.state.remembered ? this.options.vault.write(next) : next;
+  }
+
+  private async afterRefreshFailure(error: AuthError): Promise<void> {
+    if (error.code === 'session_expired') {
+      this.options.logger.info('refresh token no longer valid; signing out', { provider: this.state.session?.providerId });
+      if (this.state.remembered) await this.options.vault.remove().catch(() => undefined);
+      this.signedOut('session_expired', error.toValue());
+      return;
+    }
+    if (this.state.session === null) return;
+    const offline = error.code === 'provider_unreachable' || error.code === 'response_too_large' || error.code === 'provider_invalid_response';
+    this.update({ status: 'signed-in', refreshing: false, offline, lastError: error.toValue() });
+    this.scheduleRetry();
+  }
+
+  private clearTimers(): void {
+    clearTimeout(this.refreshTimer);
+    clearTimeout(this.retryTimer);
+    this.refreshTimer = undefined;
+    this.retryTimer = undefined;
+  }
+
+  private scheduleRefresh(): void {
+    clearTimeout(this.refreshTimer);
+    const s = this.state.session;
+    if (!s || this.stopped || !s.tokens.refreshToken) return;
+    const due = refreshDueAt(s.issuedAt, s.accessTokenExpiresAt, this.policy);
+    if (due === null) return;
+    this.refreshTimer = setTimeout(() => void this.refresh().catch(() => undefined), Math.max(0, due - this.now()));
+    this.refreshTimer.unref?.();
+  }
+
+  private scheduleRetry(): void {
+    if (this.stopped) return;
+    clearTimeout(this.retryTimer);
+    const delay = retryDelayMs(this.retryAttempt++, this.policy, this.options.random);
+    this.options.logger.info('refresh will be retried', { inMs: delay, attempt: this.retryAttempt });
+    this.retryTimer = setTimeout(() => void this.refresh().catch(() => undefined), delay);
+    this.retryTimer.unref?.();
+  }
+
+  /** The machine woke up: timers may have slept through the refresh moment. */
+  onResume(): void {
+    const s = this.state.session;
+    if (!s || this.state.status !== 'signed-in') return;
+    const due = refreshDueAt(s.issuedAt, s.accessTokenExpiresAt, this.policy);
+    if (this.state.offline || (due !== null && due <= this.now())) void this.refresh().catch(() => undefined);
+    else this.scheduleRefresh();
+  }
+
+  // ---- sign-out -----------------------------------------------------------------------------
+
+  /**
+   * The local sign-out always completes first; then the refresh token is revoked (RFC 7009) and,
+   * on request, the provider's end-session page opens in the system browser.
+   */
+  async signOut(options: { atProvider: boolean }): Promise<SignOutResult> {
+    await this.restore();
+    const s = this.state.session;
+    if (this.refreshFlight) await this.refreshFlight.catch(() => undefined);
+    const session = this.state.session ?? s;
+    let removeError: SessionState['lastError'] = null;
+    await this.options.vault.remove().catch((error: unknown) => {
+      removeError = toErrorValue(error);
+      this.options.logger.error('saved session could not be removed', { error });
+    });
+    this.signedOut(null, removeError);
+    if (!session) return { revoked: false, revocationError: null, endSessionOpened: false };
+
+    const client = this.options.clients.get(session.providerId);
+    let revoked = false;
+    let revocationError: SignOutResult['revocationError'] = null;
+    if (client) {
+      const token = session.tokens.refreshToken ?? session.tokens.accessToken;
+      try {
+        revoked = await client.revoke(token, session.tokens.refreshToken ? 'refresh_token' : 'access_token');
+      } catch (error) {
+        revocationError = toErrorValue(error);
+        this.options.logger.warn('revocation failed; signed out locally', { error });
+      }
+    }
+    let endSessionOpened = false;
+    if (options.atProvider && client) {
+      try {
+        const url = await client.endSessionUrl(session.tokens.idToken, `${this.options.config.app.scheme}:/signed-out`);
+        if (url) {
+          await this.options.openExternal(url.href);
+          endSessionOpened = true;
+        }
+      } catch (error) {
+        this.options.logger.warn('provider sign-out page could not be opened', { error });
+      }
+    }
+    if (revocationError) this.update({ lastError: revocationError });
+    return { revoked, revocationError, endSessionOpened };
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.clearTimers();
+    this.coordinator.dispose();
+  }
+}
+
+export type { SignInResult };

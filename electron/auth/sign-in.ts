@@ -1,0 +1,269 @@
+/**
+ * The sign-in attempt: PKCE (S256), state and nonce from a CSPRNG, the provider's page in the
+ * system browser, and completion only by the one callback URL that matches the pending attempt.
+ * One attempt at a time: a new one supersedes the old; each ends by callback, cancel or timeout.
+ */
+import * as oidc from 'openid-client';
+import type { PendingSignIn } from '../contract.js';
+import { schemeRedirectUri, type AuthConfig, type ProviderConfig } from './config.js';
+import { parseCallback } from './callback-url.js';
+import { AuthError, type ErrorCode } from './errors.js';
+import type { Logger } from './logger.js';
+import { startLoopbackListener, type LoopbackListener, type LoopbackOutcome } from './loopback-server.js';
+import type { OpenExternal } from './ports.js';
+import type { AuthorizationChecks, ProviderClient, SignInResult } from './provider-client.js';
+
+/** What survives a restart so a callback that launches the app can still complete (cold start). */
+export interface PendingAttemptData extends AuthorizationChecks {
+  readonly providerId: string;
+  readonly remember: boolean;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+}
+
+export interface PendingAttemptStore {
+  save(attempt: PendingAttemptData): Promise<void>;
+  /** Reads and removes it; undefined when absent or expired. */
+  take(now: number): Promise<PendingAttemptData | undefined>;
+  clear(): Promise<void>;
+}
+
+export interface CompletedSignIn {
+  readonly result: SignInResult;
+  readonly remember: boolean;
+}
+
+export interface SignInCoordinatorOptions {
+  readonly config: AuthConfig;
+  readonly clients: ReadonlyMap<string, ProviderClient>;
+  readonly openExternal: OpenExternal;
+  readonly logger: Logger;
+  readonly now?: () => number;
+  /** Keeps the attempt (encrypted) for a cold-start callback; absent where storage can't protect it. */
+  readonly pendingStore?: PendingAttemptStore;
+  /** The pending attempt appeared, changed or ended. */
+  readonly onPendingChange?: () => void;
+  /** A cold-start callback completed (or failed) an attempt of a previous run. */
+  readonly onColdStart?: (outcome: { ok: true; value: CompletedSignIn } | { ok: false; error: AuthError }) => void;
+}
+
+interface Attempt {
+  readonly data: PendingAttemptData;
+  readonly authUrl: URL;
+  readonly resolve: (value: CompletedSignIn) => void;
+  readonly reject: (error: AuthError) => void;
+  readonly timer: NodeJS.Timeout;
+  readonly loopback: LoopbackListener | undefined;
+  completing: boolean;
+}
+
+const PROVIDER_ERRORS: Record<string, ErrorCode> = {
+  access_denied: 'access_denied',
+  login_required: 'login_required',
+  interaction_required: 'login_required',
+  consent_required: 'login_required',
+  account_selection_required: 'login_required',
+};
+
+/** The `error=` callback of RFC 6749 section 4.1.2.1, as a typed error with the provider's words. */
+export function callbackError(url: URL, providerLabel: string): AuthError {
+  const error = (url.searchParams.get('error') ?? '').slice(0, 100);
+  const description = (url.searchParams.get('error_description') ?? '').replace(/[\u0000-\u001f]/g, ' ').slice(0, 300);
+  const code = PROVIDER_ERRORS[error] ?? 'provider_error';
+  const fallback = code === 'access_denied' ? `Access was denied at ${providerLabel}.` : `${providerLabel} could not sign you in (${error}).`;
+  return new AuthError(code, description || fallback, { details: { providerError: error } });
+}
+
+export class SignInCoordinator {
+  private readonly options: SignInCoordinatorOptions;
+  private attempt: Attempt | undefined;
+
+  constructor(options: SignInCoordinatorOptions) {
+    this.options = options;
+  }
+
+  private now(): number {
+    return this.options.now?.() ?? Date.now();
+  }
+
+  get pending(): PendingSignIn | null {
+    const a = this.attempt;
+    return a ? { providerId: a.data.providerId, startedAt: a.data.createdAt, expiresAt: a.data.expiresAt } : null;
+  }
+
+  private client(providerId: string): ProviderClient {
+    const client = this.options.clients.get(providerId);
+    if (!client) throw new AuthError('unknown_provider', `No provider is registered as "${providerId}".`);
+    return client;
+  }
+
+  /** Opens the provider in the system browser; settles when the attempt ends. */
+  async start(providerId: string, options: { remember: boolean }): Promise<CompletedSignIn> {
+    const client = this.client(providerId);
+    const provider = client.provider;
+    this.end('superseded', 'A newer sign-in replaced this one.');
+
+    const loopback = provider.redirect.kind === 'loopback' ? await this.listenLoopback(provider) : undefined;
+    const createdAt = this.now();
+    const data: PendingAttemptData = {
+      providerId,
+      remember: options.remember,
+      state: oidc.randomState(),
+      // nonce binds the ID token to this attempt; plain OAuth 2.0 has no ID token to bind.
+      nonce: provider.kind === 'oidc' ? oidc.randomNonce() : null,
+      codeVerifier: oidc.randomPKCECodeVerifier(),
+      redirectUri: loopback?.redirectUri ?? schemeRedirectUri(this.options.config.app.scheme),
+      createdAt,
+      expiresAt: createdAt + this.options.config.app.signInTimeoutSeconds * 1000,
+    };
+
+    let authUrl: URL;
+    try {
+      authUrl = await client.authorizationUrl(data);
+    } catch (error) {
+      await loopback?.close();
+      throw error;
+    }
+    // Another start() may have run while discovery was awaited: the newest one wins.
+    this.end('superseded', 'A newer sign-in replaced this one.');
+
+    const settled = new Promise<CompletedSignIn>((resolve, reject) => {
+      const timer = setTimeout(() => this.end('timeout', 'The sign-in was not finished in time. Please try again.'), data.expiresAt - createdAt);
+      timer.unref?.();
+      this.attempt = { data, authUrl, resolve, reject, timer, loopback, completing: false };
+    });
+    // It may settle (superseded, cancelled) before the caller awaits it below: not unhandled.
+    settled.catch(() => undefined);
+    this.options.logger.info('sign-in started', { provider: providerId, redirect: provider.redirect.kind });
+    if (loopback === undefined) await this.options.pendingStore?.save(data).catch((error: unknown) => {
+      this.options.logger.warn('pending sign-in not kept for a cold start', { error });
+    });
+    this.options.onPendingChange?.();
+    try {
+      await this.options.openExternal(authUrl.href);
+    } catch (error) {
+      this.end('internal', 'Could not open the system browser.');
+      this.options.logger.error('opening the system browser failed', { error });
+    }
+    return settled;
+  }
+
+  private listenLoopback(provider: ProviderConfig): Promise<LoopbackListener> {
+    const port = provider.redirect.kind === 'loopback' ? provider.redirect.port : 0;
+    return startLoopbackListener({ port, logger: this.options.logger, onCallback: (url) => this.handleIncomingUrl(url) });
+  }
+
+  /** "Open the browser again" while an attempt is pending. */
+  async reopenBrowser(): Promise<boolean> {
+    const a = this.attempt;
+    if (!a || a.completing) return false;
+    await this.options.openExternal(a.authUrl.href);
+    return true;
+  }
+
+  cancel(): boolean {
+    return this.end('cancelled', 'Sign-in was cancelled.');
+  }
+
+  /** Ends the pending attempt (if any) with a typed error. */
+  private end(code: ErrorCode, message: string): boolean {
+    const a = this.attempt;
+    if (!a || a.completing) return false;
+    this.attempt = undefined;
+    clearTimeout(a.timer);
+    void a.loopback?.close();
+    void this.options.pendingStore?.clear().catch(() => undefined);
+    this.options.logger.info('sign-in ended', { provider: a.data.providerId, code });
+    a.reject(new AuthError(code, message));
+    this.options.onPendingChange?.();
+    return true;
+  }
+
+  /**
+   * Any incoming URL: argv, `second-instance`, macOS `open-url`, or the loopback listener. Completes
+   * the pending attempt only on an exact match; anything else is logged at debug and ignored.
+   * Never throws, never touches the session directly.
+   */
+  handleIncomingUrl(raw: unknown): LoopbackOutcome {
+    try {
+      const a = this.attempt;
+      if (!a) {
+        if (this.options.pendingStore) void this.completeColdStart(raw);
+        else this.options.logger.debug('callback ignored', { reason: 'no attempt pending' });
+        return 'ignored';
+      }
+      const parsed = parseCallback(raw, a.data.redirectUri);
+      if (!parsed.ok) {
+        this.options.logger.debug('callback ignored', { reason: parsed.reason });
+        return 'ignored';
+      }
+      if (parsed.state !== a.data.state || a.completing) {
+        this.options.logger.debug('callback ignored', { reason: a.completing ? 'attempt already completing' : 'state does not match' });
+        return 'ignored';
+      }
+      a.completing = true;
+      clearTimeout(a.timer);
+      void this.complete(a, parsed.url);
+      return 'accepted';
+    } catch (error) {
+      this.options.logger.debug('callback ignored', { reason: 'unexpected', error });
+      return 'ignored';
+    }
+  }
+
+  private async complete(a: Attempt, url: URL): Promise<void> {
+    try {
+      const value = await this.finish(a.data, url);
+      a.resolve(value);
+    } catch (error) {
+      a.reject(error instanceof AuthError ? error : new AuthError('internal', 'Sign-in failed unexpectedly.', { cause: error }));
+    } finally {
+      if (this.attempt === a) this.attempt = undefined;
+      await a.loopback?.close();
+      await this.options.pendingStore?.clear().catch(() => undefined);
+      this.options.onPendingChange?.();
+    }
+  }
+
+  private async finish(data: PendingAttemptData, url: URL): Promise<CompletedSignIn> {
+    const client = this.client(data.providerId);
+    if (url.searchParams.has('error')) throw callbackError(url, client.provider.label);
+    const result = await client.signInResult(url, data);
+    this.options.logger.info('sign-in completed', { provider: data.providerId });
+    return { result, remember: data.remember };
+  }
+
+  /** A callback for an attempt started by a previous run of the app (the link launched it). */
+  private async completeColdStart(raw: unknown): Promise<void> {
+    const store = this.options.pendingStore;
+    if (!store) return;
+    let data: PendingAttemptData | undefined;
+    try {
+      data = await store.take(this.now());
+    } catch (error) {
+      this.options.logger.debug('callback ignored', { reason: 'pending attempt unreadable', error });
+      return;
+    }
+    if (!data) {
+      this.options.logger.debug('callback ignored', { reason: 'no attempt pending' });
+      return;
+    }
+    const parsed = parseCallback(raw, data.redirectUri);
+    if (!parsed.ok || parsed.state !== data.state) {
+      // A forged or stray link must not burn the real attempt: put it back.
+      await store.save(data).catch(() => undefined);
+      this.options.logger.debug('callback ignored', { reason: parsed.ok ? 'state does not match' : parsed.reason });
+      return;
+    }
+    try {
+      this.options.onColdStart?.({ ok: true, value: await this.finish(data, parsed.url) });
+    } catch (error) {
+      const typed = error instanceof AuthError ? error : new AuthError('internal', 'Sign-in failed unexpectedly.', { cause: error });
+      this.options.onColdStart?.({ ok: false, error: typed });
+    }
+  }
+
+  dispose(): void {
+    this.end('cancelled', 'The app is closing.');
+  }
+}
