@@ -65,6 +65,8 @@ export interface ProviderSummary {
   readonly label: string;
   readonly kind: 'oidc' | 'oauth2';
   readonly hasApi: boolean;
+  /** A path under the provider's API to try on the API screen (`user` for GitHub), if any. */
+  readonly apiExamplePath: string | null;
   readonly canEndSession: boolean;
 }
 
