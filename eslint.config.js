@@ -57,7 +57,7 @@ export default tseslint.config(
           patterns: [
             { group: ['node:*'], message: 'The renderer has no Node.' },
             { group: ['**/electron/auth/*', '**/electron/main/*', '**/electron/platform/*'], message: 'The renderer talks to main only through window.auth.' },
-            { group: ['**/electron/contract*'], importNamesPattern: '.*', allowTypeImports: true, message: 'The renderer imports contract types only (import type).' },
+            { group: ['**/electron/contract*'], allowTypeImports: true, message: 'The renderer imports contract types only (import type).' },
           ],
         },
       ],

@@ -33,7 +33,7 @@ function causeRecord(error: unknown): Record<string, unknown> {
 
 /** The provider's own words, trimmed: they reach the screen as detail, so keep them short and plain. */
 function describe(text: unknown): string {
-  return typeof text === 'string' ? text.replace(/[\u0000-\u001f]/g, ' ').slice(0, 300) : '';
+  return typeof text === 'string' ? text.replace(/\p{Cc}/gu, ' ').slice(0, 300) : '';
 }
 
 export function toProtocolError(error: unknown, step: ProtocolStep, providerLabel: string): AuthError {

@@ -68,7 +68,7 @@ const PROVIDER_ERRORS: Record<string, ErrorCode> = {
 /** The `error=` callback of RFC 6749 section 4.1.2.1, as a typed error with the provider's words. */
 export function callbackError(url: URL, providerLabel: string): AuthError {
   const error = (url.searchParams.get('error') ?? '').slice(0, 100);
-  const description = (url.searchParams.get('error_description') ?? '').replace(/[\u0000-\u001f]/g, ' ').slice(0, 300);
+  const description = (url.searchParams.get('error_description') ?? '').replace(/\p{Cc}/gu, ' ').slice(0, 300);
   const code = PROVIDER_ERRORS[error] ?? 'provider_error';
   const fallback = code === 'access_denied' ? `Access was denied at ${providerLabel}.` : `${providerLabel} could not sign you in (${error}).`;
   return new AuthError(code, description || fallback, { details: { providerError: error } });

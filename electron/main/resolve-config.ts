@@ -5,6 +5,7 @@
  */
 import { configPath, DEFAULT_SCHEME, defaultAppSettings, loadAuthConfigFile, parseAuthConfig, type AuthConfig } from '../auth/config.js';
 import type { Logger } from '../auth/logger.js';
+import type * as DevIdpModule from '../dev-idp/index.js';
 
 export interface ResolvedConfig {
   readonly config: AuthConfig;
@@ -27,7 +28,7 @@ export async function resolveConfig(options: { cwd: string; env: NodeJS.ProcessE
   }
   // A variable, not a literal specifier, keeps bundlers from pulling the dev provider into main.
   const devIdpModule = '../dev-idp/index.js';
-  const { startDevIdp } = (await import(/* @vite-ignore */ devIdpModule)) as typeof import('../dev-idp/index.js');
+  const { startDevIdp } = (await import(/* @vite-ignore */ devIdpModule)) as typeof DevIdpModule;
   const port = Number(options.env['DEV_IDP_PORT'] ?? 0);
   const idp = await startDevIdp({ port: Number.isInteger(port) ? port : 0, scheme: DEFAULT_SCHEME, logger: options.logger.child({ component: 'dev-idp' }) });
   options.logger.info('no config file; using the embedded development provider', { issuer: idp.issuer, file });

@@ -26,7 +26,7 @@ export async function tempUserData(prefix = 'desktop-sign-in-'): Promise<string>
 }
 
 export interface HeadlessAppOptions extends Partial<Omit<HeadlessPlatformOptions, 'browser' | 'scheme' | 'logger'>> {
-  readonly browser: Browser;
+  readonly browser?: Browser;
   readonly config: AuthConfig;
   readonly logger?: Logger;
   readonly refreshPolicy?: Partial<RefreshPolicy>;

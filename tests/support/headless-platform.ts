@@ -37,7 +37,8 @@ export type BrowserDriver = (page: Page) => Promise<void>;
 export interface HeadlessPlatformOptions {
   readonly userDataDir: string;
   readonly scheme: string;
-  readonly browser: Browser;
+  /** Chromium for the window and the system browser; without it neither can open. */
+  readonly browser?: Browser;
   readonly logger: Logger;
   /** Show the renderer in a window; off for `auth:check` and core-only tests. */
   readonly window?: boolean;
@@ -71,7 +72,11 @@ async function aesCipher(userDataDir: string): Promise<Cipher> {
 }
 
 export async function createHeadlessPlatform(options: HeadlessPlatformOptions): Promise<HeadlessPlatform> {
-  const { browser, logger, scheme } = options;
+  const { logger, scheme } = options;
+  const browser = (): Browser => {
+    if (!options.browser) throw new Error('This headless platform has no browser.');
+    return options.browser;
+  };
   const cipher = options.cipher ?? (await aesCipher(options.userDataDir));
   const handlers = new Map<string, IpcListener>();
   const deepLinkQueue: string[] = [];
@@ -128,7 +133,7 @@ export async function createHeadlessPlatform(options: HeadlessPlatformOptions): 
     ipcTraffic,
     openExternal: async (url) => {
       openedUrls.push(url);
-      systemBrowser ??= await browser.newContext();
+      systemBrowser ??= await browser().newContext();
       const page = await systemBrowser.newPage();
       watchForCallbacks(page);
       const drive = (async () => {
@@ -158,7 +163,7 @@ export async function createHeadlessPlatform(options: HeadlessPlatformOptions): 
     registerProtocol: async () => ({ ok: true, problem: null }),
     showWindow: async () => {
       if (options.window === false || windowPage) return;
-      windowContext = await browser.newContext({ viewport: options.viewport ?? { width: 1024, height: 720 }, colorScheme: options.colorScheme ?? 'light' });
+      windowContext = await browser().newContext({ viewport: options.viewport ?? { width: 1024, height: 720 }, colorScheme: options.colorScheme ?? 'light' });
       await windowContext.exposeBinding('__authInvoke', (source, channel: unknown, payload: unknown) =>
         invoke(String(channel), payload, { url: source.frame.url(), isMainFrame: source.frame === source.page.mainFrame() }),
       );
