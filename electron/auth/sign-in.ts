@@ -166,13 +166,13 @@ export class SignInCoordinator {
   }
 
   /** Ends the pending attempt (if any) with a typed error. */
-  private end(code: ErrorCode, message: string): boolean {
+  private end(code: ErrorCode, message: string, options: { keepPersisted?: boolean } = {}): boolean {
     const a = this.attempt;
     if (!a || a.completing) return false;
     this.attempt = undefined;
     clearTimeout(a.timer);
     void a.loopback?.close();
-    void this.options.pendingStore?.clear().catch(() => undefined);
+    if (!options.keepPersisted) void this.options.pendingStore?.clear().catch(() => undefined);
     this.options.logger.info('sign-in ended', { provider: a.data.providerId, code });
     a.reject(new AuthError(code, message));
     this.options.onPendingChange?.();
@@ -212,17 +212,21 @@ export class SignInCoordinator {
   }
 
   private async complete(a: Attempt, url: URL): Promise<void> {
+    let outcome: { ok: true; value: CompletedSignIn } | { ok: false; error: AuthError };
     try {
-      const value = await this.finish(a.data, url);
-      a.resolve(value);
+      outcome = { ok: true, value: await this.finish(a.data, url) };
     } catch (error) {
-      a.reject(error instanceof AuthError ? error : new AuthError('internal', 'Sign-in failed unexpectedly.', { cause: error }));
-    } finally {
-      if (this.attempt === a) this.attempt = undefined;
-      await a.loopback?.close();
-      await this.options.pendingStore?.clear().catch(() => undefined);
-      this.options.onPendingChange?.();
+      outcome = { ok: false, error: error instanceof AuthError ? error : new AuthError('internal', 'Sign-in failed unexpectedly.', { cause: error }) };
     }
+    // The stored copy goes before the attempt stops counting as pending: in between, a replayed
+    // callback would take the cold-start path, find the stored attempt and exchange the code again.
+    await this.options.pendingStore?.clear().catch(() => undefined);
+    if (this.attempt === a) this.attempt = undefined;
+    // Settled only now, so whoever awaits the attempt sees it gone from `pending`.
+    if (outcome.ok) a.resolve(outcome.value);
+    else a.reject(outcome.error);
+    this.options.onPendingChange?.();
+    await a.loopback?.close();
   }
 
   private async finish(data: PendingAttemptData, url: URL): Promise<CompletedSignIn> {
@@ -263,7 +267,8 @@ export class SignInCoordinator {
     }
   }
 
+  /** The app is closing: the persisted attempt stays, so the callback can still launch the app and complete it. */
   dispose(): void {
-    this.end('cancelled', 'The app is closing.');
+    this.end('cancelled', 'The app is closing.', { keepPersisted: true });
   }
 }

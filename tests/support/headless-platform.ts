@@ -50,6 +50,8 @@ export interface HeadlessPlatformOptions {
   /** What the person does in the system browser; by default nothing (auto-login providers). */
   readonly driver?: BrowserDriver;
   readonly isPackaged?: boolean;
+  /** Replace the system browser entirely (record the URL, hold the callback yourself). */
+  readonly openExternal?: (url: string) => Promise<void>;
 }
 
 export interface HeadlessPlatform extends Platform {
@@ -133,6 +135,7 @@ export async function createHeadlessPlatform(options: HeadlessPlatformOptions): 
     ipcTraffic,
     openExternal: async (url) => {
       openedUrls.push(url);
+      if (options.openExternal) return options.openExternal(url);
       systemBrowser ??= await browser().newContext();
       const page = await systemBrowser.newPage();
       watchForCallbacks(page);
