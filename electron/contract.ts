@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { ErrorCode, ErrorValue } from './auth/errors.js';
 import type { Result } from './auth/result.js';
+import type { Events } from './contract-events.js';
 
 export type { ErrorCode, ErrorValue, Result };
 
@@ -148,11 +149,7 @@ export const CHANNELS = Object.keys(requestSchemas) as Channel[];
 
 export const isChannel = (name: unknown): name is Channel => typeof name === 'string' && Object.hasOwn(requestSchemas, name);
 
-/** Events pushed from main to the renderer. */
-export const EVENTS = { sessionChanged: 'auth:changed' } as const;
-export interface Events {
-  'auth:changed': SessionSnapshot;
-}
+export { EVENTS, type Events } from './contract-events.js';
 
 /** The API the preload exposes as `window.auth`. */
 export interface AuthApi {

@@ -14,7 +14,7 @@
  */
 import { existsSync, renameSync } from 'node:fs';
 import path from 'node:path';
-import Conf from 'conf';
+import Conf, { type Options } from 'conf';
 import { AuthError } from './errors.js';
 import type { Store } from './ports.js';
 
@@ -25,6 +25,8 @@ export interface ConfStoreOptions {
   projectName?: string;
   /** Called with the path a corrupt file was moved to. */
   onRecovered?: (movedTo: string) => void;
+  /** Opens the underlying store; Electron passes electron-store (a Conf subclass) here. */
+  open?: (options: Options<StoredValues>) => Conf<StoredValues>;
 }
 
 export interface RecoveringStore extends Store {
@@ -32,7 +34,7 @@ export interface RecoveringStore extends Store {
   takeRecovered(): string[];
 }
 
-type StoredValues = Record<string, unknown>;
+export type StoredValues = Record<string, unknown>;
 
 /** Anything but a JSON object counts as corrupt; throwing SyntaxError routes it to recovery. */
 function parseObject(text: string): StoredValues {
@@ -47,7 +49,7 @@ export function createConfStore(options: ConfStoreOptions): RecoveringStore {
   const recovered: string[] = [];
 
   const open = (): Conf<StoredValues> =>
-    new Conf<StoredValues>({
+    (options.open ?? ((o) => new Conf<StoredValues>(o)))({
       cwd: options.cwd,
       configName: options.configName,
       ...(options.projectName === undefined ? {} : { projectName: options.projectName }),

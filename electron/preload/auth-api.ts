@@ -2,7 +2,8 @@
  * Builds `window.auth` from the contract over any transport: Electron's ipcRenderer in the preload,
  * Playwright bindings in the headless host. Purpose-named functions only, never the transport itself.
  */
-import { EVENTS, type AuthApi, type Channel, type Result, type RendererTransport, type SessionSnapshot } from '../contract.js';
+import type { AuthApi, Channel, Result, RendererTransport, SessionSnapshot } from '../contract.js';
+import { EVENTS } from '../contract-events.js';
 
 function isResult(value: unknown): value is Result<unknown> {
   if (value === null || typeof value !== 'object') return false;
