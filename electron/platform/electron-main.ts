@@ -40,7 +40,9 @@ const platform = createElectronPlatform({
 async function main(): Promise<void> {
   if (platform === null) return; // the running instance has our argv now
   await app.whenReady();
-  const resolved = await resolveConfig({ cwd: process.cwd(), env: process.env, packaged: app.isPackaged, logger });
+  // A packaged app's working folder is arbitrary ('/' on macOS): it reads its config from its resources.
+  const configDir = app.isPackaged ? process.resourcesPath : process.cwd();
+  const resolved = await resolveConfig({ cwd: configDir, env: process.env, packaged: app.isPackaged, logger });
   const running = await startApp(platform, { config: resolved.config, logger, configProblem: resolved.configProblem });
 
   let stopped = false;
