@@ -39,6 +39,7 @@ export function parseCallback(raw: unknown, redirectUri: string): CallbackParse 
   const error = single(params, 'error');
   if (code === null || error === null) return { ok: false, reason: 'duplicated code or error' };
   if ((code === undefined) === (error === undefined)) return { ok: false, reason: 'needs exactly one of code or error' };
+  if (code === '' || error === '') return { ok: false, reason: 'empty code or error' };
   return { ok: true, url, state };
 }
 

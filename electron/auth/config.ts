@@ -191,24 +191,30 @@ export function formatIssuePath(issuePath: readonly PropertyKey[]): string {
 }
 
 function describeIssues(error: z.ZodError): string[] {
-  return error.issues.map((issue) => {
-    let message = issue.message;
-    if (issue.code === 'unrecognized_keys') message = `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-    else if (issue.code === 'invalid_union') message = bestUnionMessage(issue) ?? message;
-    else if (issue.code === 'invalid_type' && issue.input === undefined) message = 'is required';
-    return `${formatIssuePath(issue.path)}: ${message}`;
-  });
+  return error.issues.map((issue) => describeIssue(issue, []));
 }
 
-/** For an OIDC-or-OAuth union, report the branch the author evidently meant. */
-function bestUnionMessage(issue: z.core.$ZodIssueInvalidUnion): string | undefined {
-  const branches = issue.errors;
-  const best = [...branches].sort((a, b) => a.length - b.length)[0];
-  if (!best || best.length === 0) return undefined;
-  return best.map((i) => `${formatIssuePath(i.path)}: ${i.message}`).join('; ');
+/** One problem as `path: what is wrong`; an issue inside a union branch keeps its full path. */
+function describeIssue(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[]): string {
+  const at = [...prefix, ...issue.path];
+  if (issue.code === 'invalid_union') {
+    const best = bestUnionBranch(issue);
+    if (best) return best.map((inner) => describeIssue(inner, at)).join('; ');
+  }
+  let message = issue.message;
+  if (issue.code === 'unrecognized_keys') message = `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  // `input` is present because the file is parsed with `reportInput`; without it every type error read "is required".
+  else if (issue.code === 'invalid_type' && 'input' in issue && issue.input === undefined) message = 'is required';
+  return `${formatIssuePath(at)}: ${message}`;
 }
 
-function normalizeProvider(raw: RawOidc | RawOAuth, index: number): ProviderConfig {
+/** For an OIDC-or-OAuth union, the branch the author evidently meant: the one with the fewest problems. */
+function bestUnionBranch(issue: z.core.$ZodIssueInvalidUnion): readonly z.core.$ZodIssue[] | undefined {
+  const best = [...issue.errors].sort((a, b) => a.length - b.length)[0];
+  return best && best.length > 0 ? best : undefined;
+}
+
+function normalizeProvider(raw: RawOidc | RawOAuth, index: number, source: string): ProviderConfig {
   const base = {
     id: raw.id,
     label: raw.label,
@@ -221,14 +227,14 @@ function normalizeProvider(raw: RawOidc | RawOAuth, index: number): ProviderConf
   };
   for (const key of Object.keys(raw.authorizationParams)) {
     if (RESERVED_PARAMS.includes(key)) {
-      throw configError([`providers[${index}].authorizationParams.${key}: is set by the app and cannot be overridden`]);
+      throw configError([`providers[${index}].authorizationParams.${key}: is set by the app and cannot be overridden`], source);
     }
   }
   if ('issuer' in raw) {
     return { ...base, kind: 'oidc', issuer: raw.issuer, endSession: raw.endSession, scopes: raw.scopes ?? ['openid', 'profile', 'email', 'offline_access'] };
   }
   if (!raw.userinfoEndpoint && !(raw.apiBaseUrl && raw.userPath)) {
-    throw configError([`providers[${index}]: a plain OAuth 2.0 provider needs "userinfoEndpoint", or "apiBaseUrl" with "userPath"`]);
+    throw configError([`providers[${index}]: a plain OAuth 2.0 provider needs "userinfoEndpoint", or "apiBaseUrl" with "userPath"`], source);
   }
   return {
     ...base,
@@ -251,9 +257,9 @@ function configError(problems: string[], source?: string): AuthError {
 
 /** Parse an already-read JSON value. Throws `AuthError('config_invalid')` naming every bad field. */
 export function parseAuthConfig(input: unknown, source = 'auth.config.json'): AuthConfig {
-  const parsed = fileSchema.safeParse(input);
+  const parsed = fileSchema.safeParse(input, { reportInput: true });
   if (!parsed.success) throw configError(describeIssues(parsed.error), source);
-  const providers = parsed.data.providers.map(normalizeProvider);
+  const providers = parsed.data.providers.map((raw, index) => normalizeProvider(raw, index, source));
   const seen = new Set<string>();
   providers.forEach((p, i) => {
     if (seen.has(p.id)) throw configError([`providers[${i}].id: "${p.id}" is registered twice`], source);

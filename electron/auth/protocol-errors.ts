@@ -31,6 +31,22 @@ function causeRecord(error: unknown): Record<string, unknown> {
   return cause !== null && typeof cause === 'object' ? (cause as Record<string, unknown>) : {};
 }
 
+/**
+ * openid-client often wraps the precise failure ("JWT signature verification failed") in a generic
+ * one ("invalid response encountered"); the innermost message is the one that says what happened.
+ */
+function innermostMessage(error: unknown): string {
+  let message = error instanceof Error ? error.message : '';
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth += 1) {
+    // Only the libraries' own errors: a SyntaxError from JSON.parse quotes the body, which may hold a token.
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('OAUTH_') && current.message) message = current.message;
+    current = current.cause;
+  }
+  return message;
+}
+
 /** The provider's own words, trimmed: they reach the screen as detail, so keep them short and plain. */
 function describe(text: unknown): string {
   return typeof text === 'string' ? text.replace(/\p{Cc}/gu, ' ').slice(0, 300) : '';
@@ -81,7 +97,7 @@ export function toProtocolError(error: unknown, step: ProtocolStep, providerLabe
     case 'OAUTH_JWT_CLAIM_COMPARISON_FAILED':
     case 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED':
     case 'OAUTH_KEY_SELECTION_FAILED':
-      return new AuthError('id_token_invalid', `The ID token from ${providerLabel} failed validation (${describe((error as Error).message)}).`, {
+      return new AuthError('id_token_invalid', `The ID token from ${providerLabel} failed validation (${describe(innermostMessage(error))}).`, {
         cause: error,
         details: { claim: cause['claim'] },
       });
@@ -93,11 +109,14 @@ export function toProtocolError(error: unknown, step: ProtocolStep, providerLabe
         return new AuthError('provider_invalid_response', `${providerLabel}'s configuration names a different issuer than the one configured.`, { cause: error });
       }
       break;
-    case 'OAUTH_INVALID_RESPONSE':
-      if (step === 'code-exchange' && /JWT|signature|ID Token|alg/i.test((error as Error).message)) {
-        return new AuthError('id_token_invalid', `The ID token from ${providerLabel} failed validation (${describe((error as Error).message)}).`, { cause: error });
+    case 'OAUTH_INVALID_RESPONSE': {
+      // A forged signature or `alg: none` arrives wrapped as "invalid response encountered".
+      const inner = innermostMessage(error);
+      if (step === 'code-exchange' && /JWT|signature|ID Token|alg/i.test(inner)) {
+        return new AuthError('id_token_invalid', `The ID token from ${providerLabel} failed validation (${describe(inner)}).`, { cause: error });
       }
       break;
+    }
     case 'OAUTH_RESPONSE_IS_NOT_CONFORM': {
       const status = cause['status'] ?? (error as Error & { cause?: { status?: unknown } }).cause?.status;
       if (typeof status === 'number' && status >= 500) {
@@ -112,7 +131,7 @@ export function toProtocolError(error: unknown, step: ProtocolStep, providerLabe
     return new AuthError('provider_unreachable', `Could not reach ${providerLabel} while ${doing}.`, { cause: error });
   }
   if (error instanceof oidc.ClientError || (error instanceof Error && typeof code === 'string' && code.startsWith('OAUTH_'))) {
-    return new AuthError('provider_invalid_response', `${providerLabel} sent an answer the app cannot use while ${doing} (${describe((error as Error).message)}).`, {
+    return new AuthError('provider_invalid_response', `${providerLabel} sent an answer the app cannot use while ${doing} (${describe(innermostMessage(error))}).`, {
       cause: error,
       details: { code },
     });
