@@ -9,7 +9,8 @@ type Call = { state: 'idle' } | { state: 'calling' } | { state: 'done'; json: st
 /** `#/api`: a GET to the provider's API, made by main with the access token this screen never sees. */
 export function ApiScreen() {
   const { appInfo, provider } = useSession();
-  const [path, setPath] = useState('user');
+  // Start from the provider's own example (`me` for the dev provider's userinfo, `user` for GitHub).
+  const [path, setPath] = useState(provider?.apiExamplePath ?? '');
   const [call, setCall] = useState<Call>({ state: 'idle' });
   const inputId = useId();
   const hintId = useId();
@@ -51,7 +52,8 @@ export function ApiScreen() {
               </button>
             </div>
             <p id={hintId} className="hint">
-              A path under {provider.label}’s API, such as <code>user</code>. The app adds your access token; you never see it.
+              A path under {provider.label}’s API{provider.apiExamplePath && <>, such as <code>{provider.apiExamplePath}</code></>}. The app adds
+              your access token; you never see it.
             </p>
           </form>
           <div role="status">{call.state === 'calling' && <p>Calling…</p>}</div>
