@@ -45,12 +45,19 @@ export class ApiClient {
     if (!base) throw new AuthError('invalid_request', `${client.provider.label} has no API configured (apiBaseUrl).`);
     const url = joinApiUrl(base, path);
 
-    let response = await this.send(method, url, body, await this.options.session.getAccessToken());
+    const token = await this.options.session.getAccessToken();
+    let response = await this.send(method, url, body, token);
     if (response.status === 401) {
-      // The token may have been revoked or expired early: refresh once and try again.
-      this.options.logger.info('API answered 401; refreshing once', { path });
-      const refreshed = await this.options.session.refresh({ force: true });
-      response = await this.send(method, url, body, refreshed.tokens.accessToken);
+      // The token may have been revoked or expired early: refresh once and try again. If another
+      // call's refresh already replaced the token this one sent, retry with that instead of
+      // refreshing again (a burst of 401s costs one refresh, joined while it is in flight).
+      const current = await this.options.session.getAccessToken();
+      let retryWith = current;
+      if (current === token) {
+        this.options.logger.info('API answered 401; refreshing once', { path });
+        retryWith = (await this.options.session.refresh({ force: true })).tokens.accessToken;
+      }
+      response = await this.send(method, url, body, retryWith);
     }
     return { status: response.status, data: await readJson(response, client.provider.label) };
   }

@@ -10,7 +10,7 @@
  */
 import type { SessionSnapshot, SignOutResult } from '../contract.js';
 import type { AuthConfig } from './config.js';
-import { AuthError, toErrorValue } from './errors.js';
+import { AuthError, toErrorValue, type ErrorValue } from './errors.js';
 import type { Logger } from './logger.js';
 import type { Cipher, OpenExternal } from './ports.js';
 import type { ProviderClient, SignInResult, TokenSet } from './provider-client.js';
@@ -34,6 +34,9 @@ export interface SessionManagerOptions {
 }
 
 export type SnapshotListener = (snapshot: SessionSnapshot) => void;
+
+/** The longest delay setTimeout honours. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 function tokensOf(s: StoredSession): TokenSet {
   return { ...s.tokens, expiresAt: s.accessTokenExpiresAt };
@@ -241,10 +244,12 @@ export class SessionManager {
       if (keep) {
         stored = await this.options.vault.write(session);
         remembered = true;
-      } else {
+      } else if (storage.canRemember) {
         // "Keep me signed in" off: nothing is written and any older record goes.
         await this.options.vault.remove();
       }
+      // Storage that cannot remember (basic_text) is not touched at all: removing rewrites the
+      // store file and takes the lock file, and this session must stay in memory only.
     } catch (error) {
       this.options.logger.error('session could not be saved; keeping it in memory only', { error });
       lastError = toErrorValue(error);
@@ -302,10 +307,20 @@ export class SessionManager {
     this.clearTimers();
     this.update({ refreshing: true });
     try {
-      const next = await (this.state.remembered ? this.options.vault.withLock(() => this.refreshFrom(start, force)) : this.refreshFrom(start, force));
+      const { session: next, saveError } = await (this.state.remembered
+        ? this.options.vault.withLock(() => this.refreshFrom(start, force))
+        : this.refreshFrom(start, force));
       if (this.state.session === null) throw new AuthError('unauthenticated', 'You signed out while the session was refreshing.');
       this.retryAttempt = 0;
-      this.update({ status: 'signed-in', session: next, offline: false, refreshing: false, lastError: null });
+      this.update({
+        status: 'signed-in',
+        session: next,
+        offline: false,
+        refreshing: false,
+        lastError: saveError,
+        // The rotated tokens live in memory only from now on; the snapshot says so.
+        ...(saveError ? { remembered: false, notRememberedReason: 'storage-unavailable' as const } : {}),
+      });
       this.scheduleRefresh();
       return next;
     } catch (error) {
@@ -315,7 +330,7 @@ export class SessionManager {
     }
   }
 
-  private async refreshFrom(start: StoredSession, force: boolean): Promise<StoredSession> {
+  private async refreshFrom(start: StoredSession, force: boolean): Promise<{ session: StoredSession; saveError: ErrorValue | null }> {
     let base = start;
     if (this.state.remembered) {
       // Another process of the app may have refreshed (and rotated the refresh token) meanwhile.
@@ -323,7 +338,7 @@ export class SessionManager {
       if (disk.kind === 'ok' && disk.session.revision > base.revision && disk.session.providerId === base.providerId && disk.session.profile.sub === base.profile.sub) {
         this.options.logger.debug('adopting a session refreshed by another process', { revision: disk.session.revision });
         base = disk.session;
-        if (!force && isAccessTokenFresh(base.accessTokenExpiresAt, this.now(), this.policy)) return base;
+        if (!force && isAccessTokenFresh(base.accessTokenExpiresAt, this.now(), this.policy)) return { session: base, saveError: null };
       }
     }
     const refreshToken = base.tokens.refreshToken;
@@ -337,8 +352,18 @@ export class SessionManager {
       issuedAt: now,
       lastRefreshAt: now,
     };
+    if (!this.state.remembered) return { session: next, saveError: null };
     // Persisted before anyone sees it: a crash now must not lose the rotated refresh token.
-    return this.state.remembered ? this.options.vault.write(next) : next;
+    try {
+      return { session: await this.options.vault.write(next), saveError: null };
+    } catch (error) {
+      // The provider has already rotated the refresh token: dropping `next` would make the next
+      // refresh send a spent token and end the session. Keep it in memory, and remove the record
+      // holding the spent token so that no later start (or other copy of the app) sends it.
+      this.options.logger.error('refreshed session could not be saved; keeping it in memory only', { error });
+      await this.options.vault.remove().catch(() => undefined);
+      return { session: next, saveError: toErrorValue(error) };
+    }
   }
 
   private async afterRefreshFailure(error: AuthError): Promise<void> {
@@ -367,7 +392,11 @@ export class SessionManager {
     if (!s || this.stopped || !s.tokens.refreshToken) return;
     const due = refreshDueAt(s.issuedAt, s.accessTokenExpiresAt, this.policy);
     if (due === null) return;
-    this.refreshTimer = setTimeout(() => void this.refresh().catch(() => undefined), Math.max(0, due - this.now()));
+    // Node fires a timer longer than 2^31-1 ms (24.8 days) after 1 ms: a token issued for months
+    // would be refreshed at once, again and again. Such a wait is done in steps.
+    const wait = Math.max(0, due - this.now());
+    const step = Math.min(wait, MAX_TIMER_MS);
+    this.refreshTimer = setTimeout(() => (step < wait ? this.scheduleRefresh() : void this.refresh().catch(() => undefined)), step);
     this.refreshTimer.unref?.();
   }
 

@@ -140,7 +140,9 @@ export async function createHeadlessPlatform(options: HeadlessPlatformOptions): 
       const page = await systemBrowser.newPage();
       watchForCallbacks(page);
       const drive = (async () => {
-        await page.goto(url).catch(() => undefined); // a redirect to our scheme aborts the navigation
+        // 'commit': a page that submits itself on load (the provider's logout) never fires load;
+        // a redirect to our scheme aborts the navigation, which is expected.
+        await page.goto(url, { waitUntil: 'commit' }).catch(() => undefined);
         await driver?.(page);
       })().catch((error: unknown) => logger.debug('system browser driver stopped', { error }));
       pendingDrives.add(drive);
