@@ -257,6 +257,10 @@ function oauthMetadata(p: OAuthProviderConfig): oidc.ServerMetadata {
  * (`../`, an absolute URL, another host): the renderer chooses paths, and it is untrusted.
  */
 export function joinApiUrl(base: string, path: string): string {
+  // Encoded separators and dot segments would escape the base on servers that decode them.
+  if (/%2f|%5c|\\/i.test(path) || path.split(/[?#]/)[0]?.split('/').some((s) => s === '..' || s === '.')) {
+    throw new AuthError('invalid_request', "The API path must stay under the provider's API base URL.");
+  }
   const root = new URL(base.endsWith('/') ? base : `${base}/`);
   const url = new URL(path.replace(/^\/+/, ''), root);
   if (url.origin !== root.origin || !url.pathname.startsWith(root.pathname)) {
