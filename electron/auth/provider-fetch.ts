@@ -77,8 +77,14 @@ export function createProviderFetch(options: ProviderFetchOptions, base: FetchLi
       options.counter.total += 1;
       options.counter.byPath.set(url.pathname, (options.counter.byPath.get(url.pathname) ?? 0) + 1);
     }
-    const deadline = AbortSignal.timeout(options.timeoutMs);
-    const signal = init.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
+    // One controller and a cleared timer per request: AbortSignal.any/timeout keep timers and weak
+    // references alive long after the request (nodejs/node#54614), which grows the heap per refresh.
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new DOMException('The request timed out.', 'TimeoutError')), options.timeoutMs);
+    const forward = (): void => controller.abort(init.signal?.reason);
+    if (init.signal?.aborted) forward();
+    else init.signal?.addEventListener('abort', forward, { once: true });
+    const signal = controller.signal;
     try {
       // Redirects are never followed: a token or userinfo endpoint that redirects is misbehaving.
       const response = await base(url.href, { ...init, signal, redirect: 'manual' });
@@ -90,7 +96,10 @@ export function createProviderFetch(options: ProviderFetchOptions, base: FetchLi
       });
     } catch (error) {
       if (error instanceof AuthError) throw error;
-      throw unreachable(url, error, options.timeoutMs);
+      throw unreachable(url, signal.aborted && signal.reason instanceof DOMException ? signal.reason : error, options.timeoutMs);
+    } finally {
+      clearTimeout(timer);
+      init.signal?.removeEventListener('abort', forward);
     }
   };
 }

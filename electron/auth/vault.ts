@@ -81,6 +81,8 @@ export class SessionVault {
   readonly #lockStaleMs: number;
   /** Marks async work already inside this vault's lock, so vault calls made there do not wait on themselves. */
   readonly #insideLock = new AsyncLocalStorage<true>();
+  /** The tail of this process's queue for the lock. */
+  #queue: Promise<unknown> = Promise.resolve();
   /** Where the store put a whole unreadable file, until a session read reports it. */
   #lostToRecovery: string | undefined;
 
@@ -130,10 +132,15 @@ export class SessionVault {
    */
   async withLock<T>(fn: () => Promise<T>): Promise<T> {
     if (this.#insideLock.getStore()) return fn();
-    return withFileLock(this.#lockPath, () => this.#insideLock.run(true, fn), {
-      timeoutMs: this.#lockTimeoutMs,
-      staleMs: this.#lockStaleMs,
-    });
+    const locked = (): Promise<T> =>
+      withFileLock(this.#lockPath, () => this.#insideLock.run(true, fn), {
+        timeoutMs: this.#lockTimeoutMs,
+        staleMs: this.#lockStaleMs,
+      });
+    // Callers in this process queue here instead of polling the lock file (which waits 5-40 ms per try).
+    const result = this.#queue.then(locked, locked);
+    this.#queue = result.catch(() => undefined);
+    return result;
   }
 
   async writePending(pending: PendingAttemptRecord): Promise<void> {

@@ -1,0 +1,14 @@
+// The TTFP baseline: React and ReactDOM rendering one heading, built with the renderer's Vite options.
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element');
+
+createRoot(root).render(
+  <StrictMode>
+    <main>
+      <h1>Welcome, Alice Example</h1>
+    </main>
+  </StrictMode>,
+);
