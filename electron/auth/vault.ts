@@ -230,6 +230,8 @@ export class SessionVault {
   }
 
   #delete(kind: RecordKind): void {
+    // Rewriting the file (temp file, fsync, rename) for a key that is not there costs milliseconds.
+    if (this.#get(kind) === undefined) return;
     this.#storeCall(() => this.#store.delete(kind));
   }
 
