@@ -5,10 +5,10 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { parseAuthConfig, type AuthConfig } from '../../electron/auth/config.js';
 import { launchChromium } from '../support/chromium.js';
 import { GITHUB_USER, startGithubLikeProvider, type GithubLikeProvider } from '../support/fixtures/github-like.js';
 import { startHeadlessApp } from '../support/headless-app.js';
+import { githubConfig } from '../support/session-fixtures.js';
 
 let browser: Browser;
 
@@ -25,26 +25,6 @@ async function startProvider(): Promise<GithubLikeProvider> {
   return provider;
 }
 
-function githubConfig(gh: GithubLikeProvider, overrides: Record<string, unknown> = {}): AuthConfig {
-  return parseAuthConfig({
-    providers: [
-      {
-        id: 'github',
-        label: 'GitHub',
-        clientId: gh.clientId,
-        clientSecret: gh.clientSecret,
-        authorizationEndpoint: gh.authorizationEndpoint,
-        tokenEndpoint: gh.tokenEndpoint,
-        revocationEndpoint: gh.revocationEndpoint,
-        apiBaseUrl: gh.apiBaseUrl,
-        userPath: 'user',
-        scopes: ['read:user', 'user:email'],
-        profileMapping: { sub: 'id', name: 'name', email: 'email', picture: 'avatar_url' },
-        ...overrides,
-      },
-    ],
-  });
-}
 
 describe('a plain OAuth 2.0 provider', () => {
   it('signs in through the private-use scheme, maps the numeric id to sub and sends no nonce', async () => {

@@ -162,13 +162,13 @@ export function misbehavingConfig(fx: MisbehavingOidc): AuthConfig {
 }
 
 /** The GitHub-like fixture registered by endpoints, with its API, as a GitHub App would be. */
-export function githubConfig(gh: GithubLikeProvider): AuthConfig {
+export function githubConfig(gh: GithubLikeProvider, overrides: Record<string, unknown> = {}): AuthConfig {
   return parseAuthConfig(
     {
       providers: [
         {
           id: 'github',
-          label: 'GitHub fixture',
+          label: 'GitHub',
           clientId: gh.clientId,
           clientSecret: gh.clientSecret,
           authorizationEndpoint: gh.authorizationEndpoint,
@@ -176,8 +176,9 @@ export function githubConfig(gh: GithubLikeProvider): AuthConfig {
           revocationEndpoint: gh.revocationEndpoint,
           apiBaseUrl: gh.apiBaseUrl,
           userPath: 'user',
-          scopes: ['read:user'],
+          scopes: ['read:user', 'user:email'],
           profileMapping: { sub: 'id', name: 'name', email: 'email', picture: 'avatar_url' },
+          ...overrides,
         },
       ],
     },
