@@ -77,6 +77,7 @@ export function callbackError(url: URL, providerLabel: string): AuthError {
 export class SignInCoordinator {
   private readonly options: SignInCoordinatorOptions;
   private attempt: Attempt | undefined;
+  private coldStarts: Promise<void> = Promise.resolve();
 
   constructor(options: SignInCoordinatorOptions) {
     this.options = options;
@@ -188,7 +189,8 @@ export class SignInCoordinator {
     try {
       const a = this.attempt;
       if (!a) {
-        if (this.options.pendingStore) void this.completeColdStart(raw);
+        // One at a time: a forged link holding the stored attempt must not make the real one miss it.
+        if (this.options.pendingStore) this.coldStarts = this.coldStarts.then(() => this.completeColdStart(raw)).catch(() => undefined);
         else this.options.logger.debug('callback ignored', { reason: 'no attempt pending' });
         return 'ignored';
       }

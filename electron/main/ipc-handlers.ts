@@ -3,7 +3,7 @@
  * list. Every call is checked for its sender, parsed with the channel's schema, refused with
  * `unauthenticated` on protected channels when signed out, and answered as a Result value.
  */
-import { CHANNELS, protectedChannels, requestSchemas, type Channel, type ParsedRequest, type Responses } from '../contract.js';
+import { CHANNELS, isChannel, protectedChannels, requestSchemas, type Channel, type ParsedRequest, type Responses } from '../contract.js';
 import { formatIssuePath } from '../auth/config.js';
 import { AuthError, toErrorValue } from '../auth/errors.js';
 import type { Logger } from '../auth/logger.js';
@@ -28,9 +28,12 @@ export async function dispatch<C extends Channel>(deps: IpcDeps, channel: C, sen
     deps.logger.warn('IPC refused from an untrusted sender', { channel, origin: safeOrigin(sender.url) });
     return fail({ code: 'forbidden_sender', message: 'This request did not come from the app.' });
   }
+  // The name is input too: an adapter that routes any string here must not reach `__proto__`'s schema.
+  if (!isChannel(channel)) return fail({ code: 'unknown_channel', message: 'No such request.' });
   const parsed = requestSchemas[channel].safeParse(payload);
   if (!parsed.success) {
-    const problems = parsed.error.issues.slice(0, 3).map((i) => `${formatIssuePath(i.path)}: ${i.message}`);
+    // Issue messages quote the sender's keys (`Unrecognized keys: "..."`): keep the echo short.
+    const problems = parsed.error.issues.slice(0, 3).map((i) => clip(`${formatIssuePath(i.path)}: ${i.message}`, MAX_PROBLEM_CHARS));
     return fail({ code: 'invalid_request', message: `The request was malformed (${problems.join('; ')}).` });
   }
   if (protectedChannels.has(channel) && deps.session.snapshot().status !== 'signed-in') {
@@ -43,6 +46,14 @@ export async function dispatch<C extends Channel>(deps: IpcDeps, channel: C, sen
     if (!(error instanceof AuthError)) deps.logger.error('IPC handler failed', { channel, error });
     return fail(toErrorValue(error));
   }
+}
+
+const MAX_PROBLEM_CHARS = 120;
+
+function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  // By code points, so a cut never leaves half a surrogate pair.
+  return `${[...text.slice(0, 2 * max)].slice(0, max - 1).join('')}…`;
 }
 
 function safeOrigin(url: string): string {
