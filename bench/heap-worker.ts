@@ -96,7 +96,7 @@ async function main(): Promise<void> {
     };
     process.stdout.write(`${JSON.stringify(report)}\n`);
   } finally {
-    core.session.stop();
+    await core.session.stop();
     await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
   }
 }

@@ -128,7 +128,7 @@ async function signedInFolder(config: AuthConfig, cleanup: string[]): Promise<st
     const { snapshot } = await signInThroughCore(core, browser, { providerId: 'dev', remember: true });
     if (!snapshot.remembered) throw new Error('the sign-in was not remembered');
   } finally {
-    core.session.stop();
+    await core.session.stop();
   }
   return dir;
 }
@@ -158,7 +158,7 @@ async function restoreFigures(p: Plan, config: AuthConfig, idp: DevIdp, dir: str
     await core.session.restore();
     const ms = performance.now() - t0;
     const snapshot = core.session.snapshot();
-    core.session.stop();
+    await core.session.stop();
     if (snapshot.status !== 'signed-in' || !snapshot.remembered) throw new Error(`restore ended ${snapshot.status}`);
     if (i >= p.restore.warm) {
       times.push(ms);
@@ -198,7 +198,7 @@ async function stormFigure(p: Plan, config: AuthConfig, idp: DevIdp, dir: string
         distinctTokens = Math.max(distinctTokens, new Set(tokens).size);
       }
     } finally {
-      core.session.stop();
+      await core.session.stop();
     }
   }
   return summarize('refresh_storm_requests', counts, { target: '1', unit: 'requests', detail: { concurrentCalls: STORM_SIZE, maxDistinctTokensReturned: distinctTokens } });
@@ -278,7 +278,7 @@ async function signInFigures(p: Plan, config: AuthConfig, idp: DevIdp, cleanup: 
       }
     }
   } finally {
-    core.session.stop();
+    await core.session.stop();
   }
   const ratios = app.map((a, i) => a / (bareTimes[i] ?? Number.NaN));
   const rememberRatios = appRemember.map((a, i) => a / (bareTimes[i] ?? Number.NaN));

@@ -24,13 +24,15 @@ export interface ProviderFetchOptions {
 
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
 
+/** The declared body length, when the response has a valid one. */
+function declaredLength(response: Response): number | undefined {
+  const header = response.headers.get('content-length');
+  const length = header === null ? Number.NaN : Number(header);
+  return Number.isSafeInteger(length) && length >= 0 ? length : undefined;
+}
+
 /** Reads a body up to `limit` bytes; more is an error, not a truncation. */
 async function readCapped(response: Response, limit: number, url: URL): Promise<Uint8Array> {
-  const declared = Number(response.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > limit) {
-    await response.body?.cancel();
-    throw tooLarge(url, limit);
-  }
   if (!response.body) return new Uint8Array();
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -88,7 +90,15 @@ export function createProviderFetch(options: ProviderFetchOptions, base: FetchLi
     try {
       // Redirects are never followed: a token or userinfo endpoint that redirects is misbehaving.
       const response = await base(url.href, { ...init, signal, redirect: 'manual' });
-      const body = await readCapped(response, limit, url);
+      const declared = declaredLength(response);
+      if (declared !== undefined && declared > limit) {
+        await response.body?.cancel();
+        throw tooLarge(url, limit);
+      }
+      // fetch reads no more than Content-Length, so an unencoded body of declared size is read in one
+      // go; a compressed or chunked one is read chunk by chunk under the cap (a small gzip can inflate).
+      const plain = declared !== undefined && (response.headers.get('content-encoding') ?? 'identity') === 'identity';
+      const body = plain ? new Uint8Array(await response.arrayBuffer()) : await readCapped(response, limit, url);
       return new Response(response.status === 204 || response.status === 304 ? null : body, {
         status: response.status,
         statusText: response.statusText,

@@ -465,11 +465,13 @@ export class SessionManager {
     return { revoked, revocationError, endSessionOpened };
   }
 
-  stop(): void {
+  /** Stops timers and the pending attempt, and waits for sign-in work still writing to the vault. */
+  async stop(): Promise<void> {
     this.stopped = true;
     this.clearTimers();
-    this.coordinator.dispose();
+    await this.coordinator.dispose();
   }
+
 }
 
 export type { SignInResult };

@@ -74,10 +74,21 @@ export function callbackError(url: URL, providerLabel: string): AuthError {
   return new AuthError(code, description || fallback, { details: { providerError: error } });
 }
 
+/** The `state` of a would-be callback, or '' (never a real state) when there is none. */
+function stateOf(raw: unknown): string {
+  try {
+    return typeof raw === 'string' ? (new URL(raw).searchParams.get('state') ?? '') : '';
+  } catch {
+    return '';
+  }
+}
+
 export class SignInCoordinator {
   private readonly options: SignInCoordinatorOptions;
   private attempt: Attempt | undefined;
   private coldStarts: Promise<void> = Promise.resolve();
+  private readonly usedStates = new Set<string>();
+  private readonly completions = new Set<Promise<void>>();
 
   constructor(options: SignInCoordinatorOptions) {
     this.options = options;
@@ -204,8 +215,11 @@ export class SignInCoordinator {
         return 'ignored';
       }
       a.completing = true;
+      this.rememberUsed(a.data.state);
       clearTimeout(a.timer);
-      void this.complete(a, parsed.url);
+      const completion = this.complete(a, parsed.url);
+      this.completions.add(completion);
+      void completion.finally(() => this.completions.delete(completion));
       return 'accepted';
     } catch (error) {
       this.options.logger.debug('callback ignored', { reason: 'unexpected', error });
@@ -220,15 +234,23 @@ export class SignInCoordinator {
     } catch (error) {
       outcome = { ok: false, error: error instanceof AuthError ? error : new AuthError('internal', 'Sign-in failed unexpectedly.', { cause: error }) };
     }
-    // The stored copy goes before the attempt stops counting as pending: in between, a replayed
-    // callback would take the cold-start path, find the stored attempt and exchange the code again.
-    await this.options.pendingStore?.clear().catch(() => undefined);
     if (this.attempt === a) this.attempt = undefined;
     // Settled only now, so whoever awaits the attempt sees it gone from `pending`.
     if (outcome.ok) a.resolve(outcome.value);
     else a.reject(outcome.error);
     this.options.onPendingChange?.();
+    // The stored copy goes after the result is out and the session has had its turn at the vault
+    // (a disk write the person need not wait for); a replayed callback meanwhile is stopped by
+    // `usedStates`, not by the missing record.
+    await new Promise((resolve) => setImmediate(resolve));
+    await this.options.pendingStore?.clear().catch(() => undefined);
     await a.loopback?.close();
+  }
+
+  /** States of attempts this process completed: their callbacks are never exchanged again. */
+  private rememberUsed(state: string): void {
+    this.usedStates.add(state);
+    if (this.usedStates.size > 32) this.usedStates.delete(this.usedStates.values().next().value ?? '');
   }
 
   private async finish(data: PendingAttemptData, url: URL): Promise<CompletedSignIn> {
@@ -243,6 +265,10 @@ export class SignInCoordinator {
   private async completeColdStart(raw: unknown): Promise<void> {
     const store = this.options.pendingStore;
     if (!store) return;
+    if (this.usedStates.has(stateOf(raw))) {
+      this.options.logger.debug('callback ignored', { reason: 'attempt already completed' });
+      return;
+    }
     let data: PendingAttemptData | undefined;
     try {
       data = await store.take(this.now());
@@ -269,8 +295,12 @@ export class SignInCoordinator {
     }
   }
 
-  /** The app is closing: the persisted attempt stays, so the callback can still launch the app and complete it. */
-  dispose(): void {
+  /**
+   * The app is closing: the persisted attempt stays, so the callback can still launch the app and
+   * complete it. Resolves when completion work still touching the vault has finished.
+   */
+  async dispose(): Promise<void> {
     this.end('cancelled', 'The app is closing.', { keepPersisted: true });
+    await Promise.allSettled([...this.completions]);
   }
 }

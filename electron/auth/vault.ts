@@ -120,6 +120,8 @@ export class SessionVault {
   }
 
   async remove(): Promise<void> {
+    // Nothing to remove is the common case (remember off): answer it without taking the lock.
+    if (!this.#insideLock.getStore() && this.#get('session') === undefined) return;
     await this.withLock(async () => {
       this.#delete('session');
       this.#lostToRecovery = undefined;

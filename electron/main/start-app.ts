@@ -109,7 +109,7 @@ export async function startApp(platform: Platform, options: StartAppOptions): Pr
     session,
     handleDeepLink,
     stop: async () => {
-      session.stop();
+      await session.stop();
     },
   };
 }

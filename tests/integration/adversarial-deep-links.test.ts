@@ -291,7 +291,7 @@ describe('deep links at a cold start', () => {
       expect(app.session.snapshot().status).toBe('signed-in');
       expect(fx.countRequests('/token')).toBe(1);
     } finally {
-      secondApp?.session.stop();
+      await secondApp?.session.stop();
       await second?.close();
       await fx.close();
       await rm(userDataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });

@@ -61,7 +61,7 @@ async function startCore(config: AuthConfig): Promise<Core> {
     logger: createLogger({ level: 'debug', sink: (r) => logs.push(r) }),
   });
   onTestFinished(async () => {
-    core.session.stop();
+    await core.session.stop();
     await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
   });
   await core.session.restore();

@@ -73,7 +73,9 @@ export async function listFiles(dir: string): Promise<string[]> {
 /** True when no file under `dir` contains `secret` (a token must never be on disk in the clear). */
 export async function noFileContains(dir: string, secret: string): Promise<boolean> {
   for (const file of await listFiles(dir)) {
-    if ((await readFile(path.join(dir, file))).includes(secret)) return false;
+    // A lock file may come and go between listing and reading.
+    const content = await readFile(path.join(dir, file)).catch(() => Buffer.alloc(0));
+    if (content.includes(secret)) return false;
   }
   return true;
 }

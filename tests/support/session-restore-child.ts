@@ -26,7 +26,7 @@ const core = createAuthCore({
 });
 await core.session.restore();
 const snapshot = core.session.snapshot();
-core.session.stop();
+await core.session.stop();
 process.stdout.write(
   `${JSON.stringify({ pid: process.pid, status: snapshot.status, remembered: snapshot.remembered, sub: snapshot.user?.sub ?? null, requests: core.requests.total })}\n`,
 );
