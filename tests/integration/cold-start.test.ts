@@ -77,16 +77,15 @@ describe('cold start from a callback', () => {
     const second = await startHeadlessApp({ config, userDataDir, window: false, openExternal: recordOnly });
     try {
       second.platform.deliverDeepLink(forged.href);
-      // The forged link put the attempt back; now age it past its limit.
-      await expect.poll(async () => {
-        const pending = await vault.takePending(0);
-        if (pending) await vault.writePending({ ...pending, expiresAt: Date.now() - 1 });
-        return pending !== undefined;
-      }).toBe(true);
+      // Handled once it says so; the real attempt must then be back on disk.
+      await expect.poll(() => ignored(second.logs)).toBe(1);
+      const pending = await vault.takePending(0);
+      expect(pending).toMatchObject({ state: callback.searchParams.get('state') });
+      // Now age it past its limit: the real link must no longer complete it.
+      await vault.writePending({ ...pending!, expiresAt: Date.now() - 1 });
       const tokenRequests = provider.countRequests('/token');
-      const before = ignored(second.logs);
       second.platform.deliverDeepLink(callback.href);
-      await expect.poll(() => ignored(second.logs)).toBe(before + 1);
+      await expect.poll(() => ignored(second.logs)).toBe(2);
       expect(second.app.session.snapshot().status).toBe('signed-out');
       expect(provider.countRequests('/token')).toBe(tokenRequests);
     } finally {
