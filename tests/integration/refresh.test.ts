@@ -10,7 +10,6 @@ import type { AuthConfig } from '../../electron/auth/config.js';
 import type { RefreshPolicy } from '../../electron/auth/refresh-policy.js';
 import { startDevIdp, type DevIdp } from '../../electron/dev-idp/index.js';
 import { devIdpConfig } from '../../electron/main/resolve-config.js';
-import { launchChromium } from '../support/chromium.js';
 import { startMisbehavingOidc, type MisbehavingOidc } from '../support/fixtures/misbehaving-oidc.js';
 import { startHeadlessApp, tempUserData, type HeadlessApp } from '../support/headless-app.js';
 import {
@@ -21,20 +20,20 @@ import {
   readStored,
   startAppWithClock,
   testClock,
+  startDevSuite,
+  type DevSuite,
 } from '../support/session-fixtures.js';
 
 let browser: Browser;
 let idp: DevIdp;
 let devConfig: AuthConfig;
 
+let suite: DevSuite | undefined;
 beforeAll(async () => {
-  [browser, idp] = await Promise.all([launchChromium(), startDevIdp({ autoLogin: 'alice' })]);
-  devConfig = devIdpConfig(idp.issuer, idp.clientId);
+  suite = await startDevSuite();
+  ({ browser, idp, config: devConfig } = suite);
 });
-afterAll(async () => {
-  await idp?.close();
-  await browser?.close();
-});
+afterAll(() => suite?.close());
 
 /** No retry fires on its own during a test unless the test asks for quick retries. */
 const NO_RETRY: Partial<RefreshPolicy> = { retryBaseMs: 60_000, retryMaxMs: 60_000 };

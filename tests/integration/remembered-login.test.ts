@@ -10,9 +10,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { AuthConfig } from '../../electron/auth/config.js';
-import { startDevIdp, type DevIdp } from '../../electron/dev-idp/index.js';
-import { devIdpConfig } from '../../electron/main/resolve-config.js';
-import { launchChromium } from '../support/chromium.js';
+import type { DevIdp } from '../../electron/dev-idp/index.js';
 import { startHeadlessApp, tempUserData, type HeadlessApp, type HeadlessAppOptions } from '../support/headless-app.js';
 import {
   basicTextCipher,
@@ -23,6 +21,8 @@ import {
   openAppVault,
   readStored,
   withApp,
+  startDevSuite,
+  type DevSuite,
 } from '../support/session-fixtures.js';
 import { spawnSupport, stopChild } from '../support/vault-fixtures.js';
 
@@ -30,14 +30,12 @@ let browser: Browser;
 let idp: DevIdp;
 let config: AuthConfig;
 
+let suite: DevSuite | undefined;
 beforeAll(async () => {
-  [browser, idp] = await Promise.all([launchChromium(), startDevIdp({ autoLogin: 'alice' })]);
-  config = devIdpConfig(idp.issuer, idp.clientId);
+  suite = await startDevSuite();
+  ({ browser, idp, config: config } = suite);
 });
-afterAll(async () => {
-  await idp?.close();
-  await browser?.close();
-});
+afterAll(() => suite?.close());
 
 /** Starts an app (no window) that the test stops at its end; the user data goes with the test. */
 async function start(options: Partial<HeadlessAppOptions> & { userDataDir: string }): Promise<HeadlessApp> {

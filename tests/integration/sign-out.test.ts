@@ -8,22 +8,19 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import type { AuthConfig } from '../../electron/auth/config.js';
 import { startDevIdp, type DevIdp } from '../../electron/dev-idp/index.js';
 import { devIdpConfig } from '../../electron/main/resolve-config.js';
-import { launchChromium } from '../support/chromium.js';
 import { startHeadlessApp, tempUserData, type HeadlessApp } from '../support/headless-app.js';
-import { hasStoredRecord, readStored } from '../support/session-fixtures.js';
+import { hasStoredRecord, readStored, startDevSuite, type DevSuite } from '../support/session-fixtures.js';
 
 let browser: Browser;
 let idp: DevIdp;
 let config: AuthConfig;
 
+let suite: DevSuite | undefined;
 beforeAll(async () => {
-  [browser, idp] = await Promise.all([launchChromium(), startDevIdp({ autoLogin: 'alice' })]);
-  config = devIdpConfig(idp.issuer, idp.clientId);
+  suite = await startDevSuite();
+  ({ browser, idp, config: config } = suite);
 });
-afterAll(async () => {
-  await idp?.close();
-  await browser?.close();
-});
+afterAll(() => suite?.close());
 
 /** A running app with Alice signed in and remembered; stopped and removed when the test ends. */
 async function signedIn(appConfig: AuthConfig = config): Promise<HeadlessApp> {

@@ -16,7 +16,10 @@ import type { Cipher } from '../../electron/auth/ports.js';
 import type { RefreshPolicy } from '../../electron/auth/refresh-policy.js';
 import type { StoredSession } from '../../electron/auth/session-record.js';
 import { SessionVault } from '../../electron/auth/vault.js';
+import { startDevIdp, type DevIdp } from '../../electron/dev-idp/index.js';
+import { devIdpConfig } from '../../electron/main/resolve-config.js';
 import { startApp } from '../../electron/main/start-app.js';
+import { launchChromium } from './chromium.js';
 import type { GithubLikeProvider } from './fixtures/github-like.js';
 import type { MisbehavingOidc } from './fixtures/misbehaving-oidc.js';
 import { tempUserData, type HeadlessApp } from './headless-app.js';
@@ -191,4 +194,25 @@ export function githubConfig(gh: GithubLikeProvider, overrides: Record<string, u
 /** The config with `app` settings changed. */
 export function withApp(config: AuthConfig, app: Partial<AuthConfig['app']>): AuthConfig {
   return { ...config, app: { ...config.app, ...app } };
+}
+
+/** Chromium plus a dev IdP that signs Alice in without a form: what most session tests share. */
+export interface DevSuite {
+  readonly browser: Browser;
+  readonly idp: DevIdp;
+  readonly config: AuthConfig;
+  close(): Promise<void>;
+}
+
+export async function startDevSuite(): Promise<DevSuite> {
+  const [browser, idp] = await Promise.all([launchChromium(), startDevIdp({ autoLogin: 'alice' })]);
+  return {
+    browser,
+    idp,
+    config: devIdpConfig(idp.issuer, idp.clientId),
+    close: async () => {
+      await idp.close();
+      await browser.close();
+    },
+  };
 }
