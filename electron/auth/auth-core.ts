@@ -41,7 +41,9 @@ export function createAuthCore(options: AuthCoreOptions): AuthCore {
     config.providers.map((p) => [p.id, new ProviderClient(p, { timeoutMs, logger: logger.child({ provider: p.id }), counter: requests, ...(options.now ? { now: options.now } : {}) })]),
   );
   // The scheme is the app's identity: a record written by another app (or a copy of it) is refused.
-  const vault = new SessionVault({ cipher: options.cipher, store: options.store, appId: config.app.scheme, logger });
+  // A lock is stale only well after the longest refresh could hold it (discovery + token request).
+  const lockStaleMs = Math.max(60_000, 3 * timeoutMs + 10_000);
+  const vault = new SessionVault({ cipher: options.cipher, store: options.store, appId: config.app.scheme, logger, lockStaleMs });
   const session = new SessionManager({
     config,
     clients,

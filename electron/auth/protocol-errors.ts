@@ -26,6 +26,23 @@ function findAuthError(error: unknown, depth = 0): AuthError | undefined {
   return findAuthError(error.cause, depth + 1);
 }
 
+/** Refresh-token errors that mean the grant is gone (RFC 6749 `invalid_grant`, GitHub's names). */
+const EXPIRED_GRANT = new Set(['invalid_grant', 'bad_refresh_token', 'expired_token']);
+
+/** The `error` member of a JSON body that openid-client kept as the cause of a failed check. */
+function oauthErrorInBody(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current !== null && typeof current === 'object'; depth++) {
+    const body = (current as { body?: unknown }).body;
+    if (body !== null && typeof body === 'object') {
+      const value = (body as { error?: unknown }).error;
+      if (typeof value === 'string' && value.length > 0) return value.slice(0, 100);
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
 function causeRecord(error: unknown): Record<string, unknown> {
   const cause = error instanceof Error ? error.cause : undefined;
   return cause !== null && typeof cause === 'object' ? (cause as Record<string, unknown>) : {};
@@ -65,7 +82,7 @@ export function toProtocolError(error: unknown, step: ProtocolStep, providerLabe
   }
   if (error instanceof oidc.ResponseBodyError) {
     const description = describe(error.error_description);
-    if (error.error === 'invalid_grant' && step === 'refresh') {
+    if (EXPIRED_GRANT.has(error.error) && step === 'refresh') {
       return new AuthError('session_expired', 'Your session has ended. Please sign in again.', {
         cause: error,
         details: { providerError: error.error, status: error.status },
@@ -110,6 +127,14 @@ export function toProtocolError(error: unknown, step: ProtocolStep, providerLabe
       }
       break;
     case 'OAUTH_INVALID_RESPONSE': {
+      // Some providers (GitHub) answer an OAuth error with HTTP 200: the body still says what it is.
+      const bodyError = oauthErrorInBody(error);
+      if (bodyError !== undefined) {
+        if (step === 'refresh' && EXPIRED_GRANT.has(bodyError)) {
+          return new AuthError('session_expired', 'Your session has ended. Please sign in again.', { cause: error, details: { providerError: bodyError } });
+        }
+        return new AuthError('provider_error', `${providerLabel} refused the request (${describe(bodyError)}) while ${doing}.`, { cause: error, details: { providerError: bodyError } });
+      }
       // A forged signature or `alg: none` arrives wrapped as "invalid response encountered".
       const inner = innermostMessage(error);
       if (step === 'code-exchange' && /JWT|signature|ID Token|alg/i.test(inner)) {

@@ -21,15 +21,25 @@ export const DEFAULT_REFRESH_POLICY: RefreshPolicy = {
   retryMaxMs: 5 * 60_000,
 };
 
-/** The moment a proactive refresh is due, or null when the token does not expire. */
+/** The shortest wait between two proactive refreshes, whatever the token's lifetime. */
+export const MIN_REFRESH_INTERVAL_MS = 5_000;
+
+/**
+ * The moment a proactive refresh is due, or null when the token does not expire. Never before half
+ * the lifetime: a token shorter than the margin would otherwise be due at once, every time.
+ */
 export function refreshDueAt(issuedAt: number, expiresAt: number | null, policy: RefreshPolicy): number | null {
   if (expiresAt === null) return null;
   const lifetime = Math.max(0, expiresAt - issuedAt);
-  return Math.min(issuedAt + lifetime * policy.lifetimeFraction, expiresAt - policy.minMarginMs);
+  const due = Math.min(issuedAt + lifetime * policy.lifetimeFraction, expiresAt - policy.minMarginMs);
+  return Math.max(due, issuedAt + lifetime / 2);
 }
 
-export function isAccessTokenFresh(expiresAt: number | null, now: number, policy: RefreshPolicy): boolean {
-  return expiresAt === null || expiresAt - policy.skewMs > now;
+/** Fresh unless within the skew of expiry; the skew is at most a quarter of a short token's life. */
+export function isAccessTokenFresh(expiresAt: number | null, now: number, policy: RefreshPolicy, issuedAt?: number): boolean {
+  if (expiresAt === null) return true;
+  const skew = issuedAt === undefined ? policy.skewMs : Math.min(policy.skewMs, Math.max(0, expiresAt - issuedAt) / 4);
+  return expiresAt - skew > now;
 }
 
 /** Exponential backoff with full jitter in its upper half, so many clients don't retry in step. */

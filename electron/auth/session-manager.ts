@@ -14,7 +14,7 @@ import { AuthError, toErrorValue, type ErrorValue } from './errors.js';
 import type { Logger } from './logger.js';
 import type { Cipher, OpenExternal } from './ports.js';
 import type { ProviderClient, SignInResult, TokenSet } from './provider-client.js';
-import { DEFAULT_REFRESH_POLICY, isAccessTokenFresh, refreshDueAt, retryDelayMs, type RefreshPolicy } from './refresh-policy.js';
+import { DEFAULT_REFRESH_POLICY, isAccessTokenFresh, MIN_REFRESH_INTERVAL_MS, refreshDueAt, retryDelayMs, type RefreshPolicy } from './refresh-policy.js';
 import type { StoredSession } from './session-record.js';
 import { initialState, toSnapshot, type SessionState } from './session-snapshot.js';
 import { SignInCoordinator, type CompletedSignIn, type PendingAttemptStore } from './sign-in.js';
@@ -55,6 +55,7 @@ export class SessionManager {
   private retryAttempt = 0;
   private restored: Promise<void> | undefined;
   private stopped = false;
+  private signingOut = false;
 
   constructor(options: SessionManagerOptions) {
     this.options = options;
@@ -87,8 +88,12 @@ export class SessionManager {
         if (this.state.storage.canRemember) await vault.writePending(attempt);
       },
       take: async (now) => (this.state.storage.canRemember ? vault.takePending(now) : undefined),
-      clear: async () => {
-        if (this.state.storage.canRemember) await vault.clearPending();
+      clear: async (state) => {
+        if (!this.state.storage.canRemember) return;
+        await vault.withLock(async () => {
+          const stored = await vault.takePending(0);
+          if (stored && stored.state !== state) await vault.writePending(stored);
+        });
       },
     };
   }
@@ -155,11 +160,11 @@ export class SessionManager {
     }
     const saved = read.session;
     if (!this.options.clients.has(saved.providerId)) {
-      await this.options.vault.remove();
+      await this.options.vault.remove().catch((error: unknown) => this.options.logger.warn('saved session of an unknown provider not removed', { error }));
       return this.signedOut('unknown_provider', { code: 'unknown_provider', message: 'The provider of your saved session is no longer configured.' });
     }
     this.state = { ...this.state, session: saved, remembered: true, notRememberedReason: null };
-    if (isAccessTokenFresh(saved.accessTokenExpiresAt, this.now(), this.policy)) {
+    if (isAccessTokenFresh(saved.accessTokenExpiresAt, this.now(), this.policy, saved.issuedAt)) {
       this.update({ status: 'signed-in', signedOutReason: null });
       this.scheduleRefresh();
       return;
@@ -182,7 +187,6 @@ export class SessionManager {
   async signIn(providerId: string, options: { remember: boolean }): Promise<SessionSnapshot> {
     await this.restore();
     if (!this.options.clients.has(providerId)) throw new AuthError('unknown_provider', `No provider is registered as "${providerId}".`);
-    const before = this.state.status === 'signing-in' ? 'signed-out' : this.state.status;
     this.update({ status: 'signing-in', lastError: null, signedOutReason: null });
     let completed: CompletedSignIn;
     try {
@@ -192,7 +196,8 @@ export class SessionManager {
       // A superseded attempt hands the screen to the newer one; anything else returns to where we were.
       if (typed.code !== 'superseded') {
         this.update({
-          status: before === 'restoring' ? 'signed-out' : before,
+          // Back to where we were: signed in if a session was already there (signing in again), else out.
+          status: this.state.session ? 'signed-in' : 'signed-out',
           pending: this.coordinator.pending,
           lastError: typed.code === 'cancelled' ? null : typed.toValue(),
         });
@@ -286,7 +291,7 @@ export class SessionManager {
   async getAccessToken(): Promise<string> {
     const s = this.state.session;
     if (!s || this.state.status !== 'signed-in') throw new AuthError('unauthenticated', 'You are not signed in.');
-    if (isAccessTokenFresh(s.accessTokenExpiresAt, this.now(), this.policy)) return s.tokens.accessToken;
+    if (isAccessTokenFresh(s.accessTokenExpiresAt, this.now(), this.policy, s.issuedAt)) return s.tokens.accessToken;
     return (await this.refresh()).tokens.accessToken;
   }
 
@@ -295,6 +300,8 @@ export class SessionManager {
    * when the token is fresh (after a 401, or `auth:check --refresh`).
    */
   refresh(options: { force?: boolean } = {}): Promise<StoredSession> {
+    // A refresh started during sign-out would mint tokens that nobody revokes.
+    if (this.signingOut) return Promise.reject(new AuthError('unauthenticated', 'You are signing out.'));
     this.refreshFlight ??= this.performRefresh(options.force === true).finally(() => {
       this.refreshFlight = undefined;
     });
@@ -310,10 +317,13 @@ export class SessionManager {
       const { session: next, saveError } = await (this.state.remembered
         ? this.options.vault.withLock(() => this.refreshFrom(start, force))
         : this.refreshFrom(start, force));
-      if (this.state.session === null) throw new AuthError('unauthenticated', 'You signed out while the session was refreshing.');
+      const now = this.state.session;
+      if (now === null || now.providerId !== start.providerId || now.profile.sub !== start.profile.sub) {
+        throw new AuthError('unauthenticated', 'You signed out while the session was refreshing.');
+      }
       this.retryAttempt = 0;
       this.update({
-        status: 'signed-in',
+        status: this.signedInUnlessSigningIn(),
         session: next,
         offline: false,
         refreshing: false,
@@ -338,7 +348,7 @@ export class SessionManager {
       if (disk.kind === 'ok' && disk.session.revision > base.revision && disk.session.providerId === base.providerId && disk.session.profile.sub === base.profile.sub) {
         this.options.logger.debug('adopting a session refreshed by another process', { revision: disk.session.revision });
         base = disk.session;
-        if (!force && isAccessTokenFresh(base.accessTokenExpiresAt, this.now(), this.policy)) return { session: base, saveError: null };
+        if (!force && isAccessTokenFresh(base.accessTokenExpiresAt, this.now(), this.policy, base.issuedAt)) return { session: base, saveError: null };
       }
     }
     const refreshToken = base.tokens.refreshToken;
@@ -374,9 +384,16 @@ export class SessionManager {
       return;
     }
     if (this.state.session === null) return;
-    const offline = error.code === 'provider_unreachable' || error.code === 'response_too_large' || error.code === 'provider_invalid_response';
-    this.update({ status: 'signed-in', refreshing: false, offline, lastError: error.toValue() });
+    // Offline means the provider could not be reached; a provider answering nonsense is reported
+    // (lastError) and retried, but is not "offline".
+    const offline = error.code === 'provider_unreachable' || error.code === 'response_too_large';
+    this.update({ status: this.signedInUnlessSigningIn(), refreshing: false, offline, lastError: error.toValue() });
     this.scheduleRetry();
+  }
+
+  /** A refresh ends a restore as signed in, but must not hide a sign-in attempt in progress. */
+  private signedInUnlessSigningIn(): SessionState['status'] {
+    return this.state.status === 'signing-in' ? 'signing-in' : 'signed-in';
   }
 
   private clearTimers(): void {
@@ -394,7 +411,7 @@ export class SessionManager {
     if (due === null) return;
     // Node fires a timer longer than 2^31-1 ms (24.8 days) after 1 ms: a token issued for months
     // would be refreshed at once, again and again. Such a wait is done in steps.
-    const wait = Math.max(0, due - this.now());
+    const wait = Math.max(MIN_REFRESH_INTERVAL_MS, due - this.now());
     const step = Math.min(wait, MAX_TIMER_MS);
     this.refreshTimer = setTimeout(() => (step < wait ? this.scheduleRefresh() : void this.refresh().catch(() => undefined)), step);
     this.refreshTimer.unref?.();
@@ -426,15 +443,20 @@ export class SessionManager {
    */
   async signOut(options: { atProvider: boolean }): Promise<SignOutResult> {
     await this.restore();
-    const s = this.state.session;
-    if (this.refreshFlight) await this.refreshFlight.catch(() => undefined);
-    const session = this.state.session ?? s;
-    let removeError: SessionState['lastError'] = null;
-    await this.options.vault.remove().catch((error: unknown) => {
-      removeError = toErrorValue(error);
-      this.options.logger.error('saved session could not be removed', { error });
-    });
-    this.signedOut(null, removeError);
+    this.signingOut = true;
+    let session: StoredSession | null;
+    try {
+      this.clearTimers();
+      // A refresh already under way finishes first: its rotated token is the one to revoke.
+      if (this.refreshFlight) await this.refreshFlight.catch(() => undefined);
+      session = this.state.session;
+      // In memory first, so nothing (timer, resume, API call) can use the session from here on.
+      this.signedOut(null);
+      const removeError = await this.removeRecord();
+      if (removeError) this.update({ lastError: removeError });
+    } finally {
+      this.signingOut = false;
+    }
     if (!session) return { revoked: false, revocationError: null, endSessionOpened: false };
 
     const client = this.options.clients.get(session.providerId);
@@ -465,10 +487,27 @@ export class SessionManager {
     return { revoked, revocationError, endSessionOpened };
   }
 
-  /** Stops timers and the pending attempt, and waits for sign-in work still writing to the vault. */
+  /** Removes the saved session, trying twice: a record left behind would restore a signed-out user. */
+  private async removeRecord(): Promise<SessionState['lastError']> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.options.vault.remove();
+        return null;
+      } catch (error) {
+        this.options.logger.error('saved session could not be removed', { error, attempt });
+        if (attempt >= 2) return toErrorValue(error);
+      }
+    }
+  }
+
+  /**
+   * Stops timers and the pending attempt, and waits for work still writing to the vault: a refresh
+   * in flight (its rotated token must reach the disk) and the end of a sign-in.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     this.clearTimers();
+    await this.refreshFlight?.catch(() => undefined);
     await this.coordinator.dispose();
   }
 

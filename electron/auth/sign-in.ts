@@ -25,7 +25,8 @@ export interface PendingAttemptStore {
   save(attempt: PendingAttemptData): Promise<void>;
   /** Reads and removes it; undefined when absent or expired. */
   take(now: number): Promise<PendingAttemptData | undefined>;
-  clear(): Promise<void>;
+  /** Removes the stored attempt if it is the one with this state (a newer one stays). */
+  clear(state: string): Promise<void>;
 }
 
 export interface CompletedSignIn {
@@ -89,6 +90,8 @@ export class SignInCoordinator {
   private coldStarts: Promise<void> = Promise.resolve();
   private readonly usedStates = new Set<string>();
   private readonly completions = new Set<Promise<void>>();
+  private generation = 0;
+  private setupAbort: 'cancelled' | 'superseded' = 'superseded';
 
   constructor(options: SignInCoordinatorOptions) {
     this.options = options;
@@ -114,8 +117,17 @@ export class SignInCoordinator {
     const client = this.client(providerId);
     const provider = client.provider;
     this.end('superseded', 'A newer sign-in replaced this one.');
+    // A cancel or a newer start while this one is still setting up (discovery, loopback) wins.
+    const generation = ++this.generation;
+    this.setupAbort = 'superseded';
+    const stillWanted = async (loopback: LoopbackListener | undefined): Promise<void> => {
+      if (generation === this.generation) return;
+      await loopback?.close();
+      throw new AuthError(this.setupAbort, this.setupAbort === 'cancelled' ? 'Sign-in was cancelled.' : 'A newer sign-in replaced this one.');
+    };
 
     const loopback = provider.redirect.kind === 'loopback' ? await this.listenLoopback(provider) : undefined;
+    await stillWanted(loopback);
     const createdAt = this.now();
     const data: PendingAttemptData = {
       providerId,
@@ -134,10 +146,10 @@ export class SignInCoordinator {
       authUrl = await client.authorizationUrl(data);
     } catch (error) {
       await loopback?.close();
+      await stillWanted(undefined); // a cancelled start reports the cancel, not what failed after it
       throw error;
     }
-    // Another start() may have run while discovery was awaited: the newest one wins.
-    this.end('superseded', 'A newer sign-in replaced this one.');
+    await stillWanted(loopback);
 
     const settled = new Promise<CompletedSignIn>((resolve, reject) => {
       const timer = setTimeout(() => this.end('timeout', 'The sign-in was not finished in time. Please try again.'), data.expiresAt - createdAt);
@@ -174,6 +186,9 @@ export class SignInCoordinator {
   }
 
   cancel(): boolean {
+    // Also stops a start() that has not opened the browser yet.
+    this.generation++;
+    this.setupAbort = 'cancelled';
     return this.end('cancelled', 'Sign-in was cancelled.');
   }
 
@@ -183,8 +198,10 @@ export class SignInCoordinator {
     if (!a || a.completing) return false;
     this.attempt = undefined;
     clearTimeout(a.timer);
+    // Its callback may still come (the page is open in the browser): it must not complete anything.
+    this.rememberUsed(a.data.state);
     void a.loopback?.close();
-    if (!options.keepPersisted) void this.options.pendingStore?.clear().catch(() => undefined);
+    if (!options.keepPersisted) void this.options.pendingStore?.clear(a.data.state).catch(() => undefined);
     this.options.logger.info('sign-in ended', { provider: a.data.providerId, code });
     a.reject(new AuthError(code, message));
     this.options.onPendingChange?.();
@@ -243,7 +260,7 @@ export class SignInCoordinator {
     // (a disk write the person need not wait for); a replayed callback meanwhile is stopped by
     // `usedStates`, not by the missing record.
     await new Promise((resolve) => setImmediate(resolve));
-    await this.options.pendingStore?.clear().catch(() => undefined);
+    await this.options.pendingStore?.clear(a.data.state).catch(() => undefined);
     await a.loopback?.close();
   }
 

@@ -4,6 +4,7 @@
  * Chromium, which is obfuscation rather than protection, so it is reported as unprotected.
  */
 import { safeStorage } from 'electron';
+import { AuthError } from '../auth/errors.js';
 import type { Cipher, CipherProtection } from '../auth/ports.js';
 
 const UNPROTECTED_LINUX_BACKENDS = new Set(['basic_text', 'unknown']);
@@ -27,8 +28,16 @@ export function createSafeStorageCipher(platform: NodeJS.Platform = process.plat
       return new Uint8Array(await safeStorage.encryptStringAsync(plaintext));
     },
     async decrypt(ciphertext: Uint8Array): Promise<string> {
-      const { result } = await safeStorage.decryptStringAsync(Buffer.from(ciphertext));
-      return result;
+      try {
+        const { result } = await safeStorage.decryptStringAsync(Buffer.from(ciphertext));
+        return result;
+      } catch (error) {
+        // A keyring that is locked or gone right now is not bad data: keep the record, do not quarantine it.
+        if (!(await safeStorage.isAsyncEncryptionAvailable())) {
+          throw new AuthError('storage_unavailable', 'The system keyring is not available right now.', { cause: error });
+        }
+        throw error;
+      }
     },
   };
 }

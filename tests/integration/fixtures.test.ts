@@ -200,6 +200,7 @@ describe('misbehaving OIDC fixture', () => {
   it.each([
     ['refresh-invalid-grant', { error: 'invalid_grant', status: 400 }],
     ['refresh-500', { code: 'OAUTH_RESPONSE_IS_NOT_CONFORM' }],
+    ['refresh-200-error', { code: 'OAUTH_INVALID_RESPONSE' }],
   ] as const)("lets sign-in succeed and fails the refresh grant in '%s'", async (mode, expected) => {
     const fx = await oidc('ok');
     const config = await discover(fx);
@@ -255,6 +256,7 @@ describe('misbehaving OIDC fixture', () => {
       'userinfo-sub-mismatch',
       'refresh-invalid-grant',
       'refresh-500',
+      'refresh-200-error',
       'token-huge',
       'slow-token',
       ...rejectedAtCodeExchange.map(([mode]) => mode),

@@ -12,7 +12,7 @@ import { MISBEHAVIOUR_MODES, OIDC_USER, startMisbehavingOidc, type MisbehavingOi
 import { startHeadlessApp } from '../support/headless-app.js';
 
 /** What each mode must end in. Refresh modes are not sign-in failures: they belong to the refresh tests. */
-const EXPECTED: Record<Exclude<MisbehaviourMode, 'ok' | 'refresh-invalid-grant' | 'refresh-500'>, ErrorCode> = {
+const EXPECTED: Record<Exclude<MisbehaviourMode, 'ok' | 'refresh-invalid-grant' | 'refresh-500' | 'refresh-200-error'>, ErrorCode> = {
   'bad-signature': 'id_token_invalid',
   'wrong-issuer': 'id_token_invalid',
   'wrong-audience': 'id_token_invalid',
@@ -58,7 +58,7 @@ afterAll(async () => {
 
 describe('sign-in against a misbehaving provider', () => {
   it('has an expectation for every sign-in misbehaviour mode', () => {
-    const covered = new Set<string>([...Object.keys(EXPECTED), 'ok', 'refresh-invalid-grant', 'refresh-500']);
+    const covered = new Set<string>([...Object.keys(EXPECTED), 'ok', 'refresh-invalid-grant', 'refresh-500', 'refresh-200-error']);
     expect(MISBEHAVIOUR_MODES.filter((m) => !covered.has(m))).toEqual([]);
   });
 

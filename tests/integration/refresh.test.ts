@@ -163,6 +163,18 @@ describe('refresh', () => {
     expect(await hasStoredRecord(dir, config)).toBe(false);
   });
 
+  it('signs out when the provider reports the grant gone with HTTP 200, as GitHub does', async () => {
+    const fx = await misbehaving();
+    const config = misbehavingConfig(fx);
+    const dir = await userData();
+    const h = await start(config, dir);
+    await h.app.session.signIn('fixture', { remember: true });
+    fx.setMode('refresh-200-error');
+    await expect(h.app.session.refresh({ force: true })).rejects.toMatchObject({ code: 'session_expired' });
+    expect(h.app.session.snapshot()).toMatchObject({ status: 'signed-out', signedOutReason: 'session_expired' });
+    expect(await hasStoredRecord(dir, config)).toBe(false);
+  });
+
   it('keeps a rotated refresh token in memory when it cannot be saved, instead of losing it', async () => {
     const fx = await misbehaving();
     const config = misbehavingConfig(fx);

@@ -23,20 +23,36 @@ describe('refreshDueAt', () => {
   it('is null for a token that does not expire, and never after expiry', () => {
     expect(refreshDueAt(T0, null, policy)).toBeNull();
     // Expiry before issue (a skewed record): due at once, not in the future.
-    expect(refreshDueAt(T0, T0 - 1_000, policy)).toBeLessThanOrEqual(T0);
+    expect(refreshDueAt(T0, T0 - 1_000, policy)).toBe(T0);
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 10 ** 9 }), fc.integer({ min: 0, max: 10 ** 9 }), (issuedOffset, lifetime) => {
         const issuedAt = T0 + issuedOffset;
         const due = refreshDueAt(issuedAt, issuedAt + lifetime, DEFAULT_REFRESH_POLICY);
         expect(due).not.toBeNull();
-        expect(due!).toBeLessThanOrEqual(issuedAt + lifetime - DEFAULT_REFRESH_POLICY.minMarginMs);
         expect(due!).toBeLessThanOrEqual(issuedAt + lifetime * DEFAULT_REFRESH_POLICY.lifetimeFraction);
+        // Never in the first half of the lifetime, so a short token is not refreshed in a loop...
+        expect(due!).toBeGreaterThanOrEqual(issuedAt + lifetime / 2);
+        // ...and at least the margin before expiry whenever the lifetime leaves room for it.
+        if (lifetime >= 2 * DEFAULT_REFRESH_POLICY.minMarginMs) {
+          expect(due!).toBeLessThanOrEqual(issuedAt + lifetime - DEFAULT_REFRESH_POLICY.minMarginMs);
+        }
       }),
     );
+  });
+
+  it('gives a token shorter than the margin half its life instead of refreshing it at once', () => {
+    expect(refreshDueAt(T0, T0 + 30_000, policy)).toBe(T0 + 15_000);
   });
 });
 
 describe('isAccessTokenFresh', () => {
+  it('caps the skew at a quarter of a short token\'s life, so a 20 s token is usable when it arrives', () => {
+    const expiresAt = T0 + 20_000;
+    expect(isAccessTokenFresh(expiresAt, T0, policy)).toBe(false); // without the issue time: full 30 s skew
+    expect(isAccessTokenFresh(expiresAt, T0, policy, T0)).toBe(true);
+    expect(isAccessTokenFresh(expiresAt, T0 + 15_000, policy, T0)).toBe(false);
+  });
+
   it('treats a token within the skew of expiry as expired', () => {
     const expiresAt = T0 + 60_000;
     expect(isAccessTokenFresh(expiresAt, T0, policy)).toBe(true);
