@@ -46,6 +46,8 @@ export class ProviderClient {
   private readonly options: ProviderClientOptions;
   private readonly fetch: oidc.CustomFetch;
   private configurationPromise: Promise<oidc.Configuration> | undefined;
+  /** openid-client deep-copies the metadata on every `serverMetadata()` call: read it once. */
+  private readonly metadataCache = new WeakMap<oidc.Configuration, oidc.ServerMetadata>();
 
   constructor(provider: ProviderConfig, options: ProviderClientOptions) {
     this.provider = provider;
@@ -86,6 +88,15 @@ export class ProviderClient {
     return this.configurationPromise;
   }
 
+  private metadata(config: oidc.Configuration): oidc.ServerMetadata {
+    let metadata = this.metadataCache.get(config);
+    if (!metadata) {
+      metadata = config.serverMetadata();
+      this.metadataCache.set(config, metadata);
+    }
+    return metadata;
+  }
+
   private async createConfiguration(): Promise<oidc.Configuration> {
     const p = this.provider;
     let config: oidc.Configuration;
@@ -101,7 +112,7 @@ export class ProviderClient {
       } catch (error) {
         throw this.fail(error, 'discovery');
       }
-      const methods = config.serverMetadata().code_challenge_methods_supported;
+      const methods = this.metadata(config).code_challenge_methods_supported;
       if (Array.isArray(methods) && !methods.includes('S256')) {
         throw new AuthError('provider_invalid_response', `${p.label} does not support PKCE with S256, which this app requires.`);
       }
@@ -159,7 +170,7 @@ export class ProviderClient {
     const p = this.provider;
     if (p.kind === 'oidc') {
       if (!claims) throw new AuthError('id_token_invalid', `${p.label} did not return an ID token.`);
-      if (!config.serverMetadata().userinfo_endpoint) return profileFromClaims(claims);
+      if (!this.metadata(config).userinfo_endpoint) return profileFromClaims(claims);
       try {
         // The subject check (userinfo `sub` equals the ID token's) is openid-client's, not ours.
         const userinfo = await oidc.fetchUserInfo(config, accessToken, claims.sub);
@@ -206,7 +217,7 @@ export class ProviderClient {
     const config = await this.configuration().catch((error: unknown) => {
       throw this.fail(error, 'revocation');
     });
-    if (!config.serverMetadata().revocation_endpoint) return false;
+    if (!this.metadata(config).revocation_endpoint) return false;
     try {
       await oidc.tokenRevocation(config, token, { token_type_hint: hint });
       return true;
@@ -219,7 +230,7 @@ export class ProviderClient {
   async endSessionUrl(idToken: string | null, postLogoutRedirectUri: string): Promise<URL | undefined> {
     if (this.provider.kind !== 'oidc' || !this.provider.endSession) return undefined;
     const config = await this.configuration();
-    if (!config.serverMetadata().end_session_endpoint) return undefined;
+    if (!this.metadata(config).end_session_endpoint) return undefined;
     return oidc.buildEndSessionUrl(config, {
       post_logout_redirect_uri: postLogoutRedirectUri,
       client_id: this.provider.clientId,
