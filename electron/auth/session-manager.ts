@@ -14,10 +14,13 @@ import { AuthError, toErrorValue, type ErrorValue } from './errors.js';
 import type { Logger } from './logger.js';
 import type { Cipher, OpenExternal } from './ports.js';
 import type { ProviderClient, SignInResult, TokenSet } from './provider-client.js';
-import { DEFAULT_REFRESH_POLICY, isAccessTokenFresh, MIN_REFRESH_INTERVAL_MS, refreshDueAt, retryDelayMs, type RefreshPolicy } from './refresh-policy.js';
+import { vaultPendingStore } from './pending-attempt-store.js';
+import { signOutAtProvider } from './provider-sign-out.js';
+import { DEFAULT_REFRESH_POLICY, isAccessTokenFresh, refreshDueAt, type RefreshPolicy } from './refresh-policy.js';
+import { RefreshTimers } from './refresh-timers.js';
 import type { StoredSession } from './session-record.js';
 import { initialState, toSnapshot, type SessionState } from './session-snapshot.js';
-import { SignInCoordinator, type CompletedSignIn, type PendingAttemptStore } from './sign-in.js';
+import { SignInCoordinator, type CompletedSignIn } from './sign-in.js';
 import { assessStorage, notRememberedReasonFor } from './storage-protection.js';
 import type { SessionVault } from './vault.js';
 
@@ -35,9 +38,6 @@ export interface SessionManagerOptions {
 
 export type SnapshotListener = (snapshot: SessionSnapshot) => void;
 
-/** The longest delay setTimeout honours. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
 function tokensOf(s: StoredSession): TokenSet {
   return { ...s.tokens, expiresAt: s.accessTokenExpiresAt };
 }
@@ -50,9 +50,7 @@ export class SessionManager {
   private state: SessionState = initialState();
   private current: SessionSnapshot;
   private refreshFlight: Promise<StoredSession> | undefined;
-  private refreshTimer: NodeJS.Timeout | undefined;
-  private retryTimer: NodeJS.Timeout | undefined;
-  private retryAttempt = 0;
+  private readonly timers: RefreshTimers;
   private restored: Promise<void> | undefined;
   private stopped = false;
   private signingOut = false;
@@ -60,6 +58,13 @@ export class SessionManager {
   constructor(options: SessionManagerOptions) {
     this.options = options;
     this.policy = { ...DEFAULT_REFRESH_POLICY, ...options.refreshPolicy };
+    this.timers = new RefreshTimers({
+      policy: this.policy,
+      logger: options.logger,
+      now: () => this.now(),
+      ...(options.random ? { random: options.random } : {}),
+      refresh: () => void this.refresh().catch(() => undefined),
+    });
     this.current = this.buildSnapshot();
     this.coordinator = new SignInCoordinator({
       config: options.config,
@@ -67,7 +72,7 @@ export class SessionManager {
       openExternal: options.openExternal,
       logger: options.logger,
       now: () => this.now(),
-      pendingStore: this.pendingStore(),
+      pendingStore: vaultPendingStore(options.vault, () => this.state.storage.canRemember),
       onPendingChange: () => this.update({ pending: this.coordinator.pending }),
       onColdStart: (outcome) => {
         if (outcome.ok) void this.establish(outcome.value).catch((error: unknown) => this.options.logger.error('cold-start sign-in failed', { error }));
@@ -78,24 +83,6 @@ export class SessionManager {
 
   private now(): number {
     return this.options.now?.() ?? Date.now();
-  }
-
-  /** The attempt is kept encrypted for a cold-start callback, only where the session itself could be. */
-  private pendingStore(): PendingAttemptStore {
-    const vault = this.options.vault;
-    return {
-      save: async (attempt) => {
-        if (this.state.storage.canRemember) await vault.writePending(attempt);
-      },
-      take: async (now) => (this.state.storage.canRemember ? vault.takePending(now) : undefined),
-      clear: async (state) => {
-        if (!this.state.storage.canRemember) return;
-        await vault.withLock(async () => {
-          const stored = await vault.takePending(0);
-          if (stored && stored.state !== state) await vault.writePending(stored);
-        });
-      },
-    };
   }
 
   // ---- snapshot ---------------------------------------------------------------------------
@@ -126,7 +113,7 @@ export class SessionManager {
   }
 
   private signedOut(reason: SessionState['signedOutReason'], lastError: SessionState['lastError'] = null): void {
-    this.clearTimers();
+    this.timers.clear();
     this.update({ status: 'signed-out', session: null, remembered: false, offline: false, refreshing: false, signedOutReason: reason, lastError });
   }
 
@@ -259,7 +246,7 @@ export class SessionManager {
       this.options.logger.error('session could not be saved; keeping it in memory only', { error });
       lastError = toErrorValue(error);
     }
-    this.retryAttempt = 0;
+    this.timers.resetBackoff();
     this.update({
       status: 'signed-in',
       session: stored,
@@ -311,7 +298,7 @@ export class SessionManager {
   private async performRefresh(force: boolean): Promise<StoredSession> {
     const start = this.state.session;
     if (!start) throw new AuthError('unauthenticated', 'You are not signed in.');
-    this.clearTimers();
+    this.timers.clear();
     this.update({ refreshing: true });
     try {
       const { session: next, saveError } = await (this.state.remembered
@@ -321,7 +308,7 @@ export class SessionManager {
       if (now === null || now.providerId !== start.providerId || now.profile.sub !== start.profile.sub) {
         throw new AuthError('unauthenticated', 'You signed out while the session was refreshing.');
       }
-      this.retryAttempt = 0;
+      this.timers.resetBackoff();
       this.update({
         status: this.signedInUnlessSigningIn(),
         session: next,
@@ -396,34 +383,15 @@ export class SessionManager {
     return this.state.status === 'signing-in' ? 'signing-in' : 'signed-in';
   }
 
-  private clearTimers(): void {
-    clearTimeout(this.refreshTimer);
-    clearTimeout(this.retryTimer);
-    this.refreshTimer = undefined;
-    this.retryTimer = undefined;
-  }
-
   private scheduleRefresh(): void {
-    clearTimeout(this.refreshTimer);
     const s = this.state.session;
     if (!s || this.stopped || !s.tokens.refreshToken) return;
     const due = refreshDueAt(s.issuedAt, s.accessTokenExpiresAt, this.policy);
-    if (due === null) return;
-    // Node fires a timer longer than 2^31-1 ms (24.8 days) after 1 ms: a token issued for months
-    // would be refreshed at once, again and again. Such a wait is done in steps.
-    const wait = Math.max(MIN_REFRESH_INTERVAL_MS, due - this.now());
-    const step = Math.min(wait, MAX_TIMER_MS);
-    this.refreshTimer = setTimeout(() => (step < wait ? this.scheduleRefresh() : void this.refresh().catch(() => undefined)), step);
-    this.refreshTimer.unref?.();
+    if (due !== null) this.timers.scheduleAt(due);
   }
 
   private scheduleRetry(): void {
-    if (this.stopped) return;
-    clearTimeout(this.retryTimer);
-    const delay = retryDelayMs(this.retryAttempt++, this.policy, this.options.random);
-    this.options.logger.info('refresh will be retried', { inMs: delay, attempt: this.retryAttempt });
-    this.retryTimer = setTimeout(() => void this.refresh().catch(() => undefined), delay);
-    this.retryTimer.unref?.();
+    if (!this.stopped) this.timers.scheduleRetry();
   }
 
   /** The machine woke up: timers may have slept through the refresh moment. */
@@ -446,7 +414,7 @@ export class SessionManager {
     this.signingOut = true;
     let session: StoredSession | null;
     try {
-      this.clearTimers();
+      this.timers.clear();
       // A refresh already under way finishes first: its rotated token is the one to revoke.
       if (this.refreshFlight) await this.refreshFlight.catch(() => undefined);
       session = this.state.session;
@@ -459,32 +427,16 @@ export class SessionManager {
     }
     if (!session) return { revoked: false, revocationError: null, endSessionOpened: false };
 
-    const client = this.options.clients.get(session.providerId);
-    let revoked = false;
-    let revocationError: SignOutResult['revocationError'] = null;
-    if (client) {
-      const token = session.tokens.refreshToken ?? session.tokens.accessToken;
-      try {
-        revoked = await client.revoke(token, session.tokens.refreshToken ? 'refresh_token' : 'access_token');
-      } catch (error) {
-        revocationError = toErrorValue(error);
-        this.options.logger.warn('revocation failed; signed out locally', { error });
-      }
-    }
-    let endSessionOpened = false;
-    if (options.atProvider && client) {
-      try {
-        const url = await client.endSessionUrl(session.tokens.idToken, `${this.options.config.app.scheme}:/signed-out`);
-        if (url) {
-          await this.options.openExternal(url.href);
-          endSessionOpened = true;
-        }
-      } catch (error) {
-        this.options.logger.warn('provider sign-out page could not be opened', { error });
-      }
-    }
-    if (revocationError) this.update({ lastError: revocationError });
-    return { revoked, revocationError, endSessionOpened };
+    const result = await signOutAtProvider({
+      client: this.options.clients.get(session.providerId),
+      session,
+      openEndSession: options.atProvider,
+      postLogoutRedirectUri: `${this.options.config.app.scheme}:/signed-out`,
+      openExternal: this.options.openExternal,
+      logger: this.options.logger,
+    });
+    if (result.revocationError) this.update({ lastError: result.revocationError });
+    return result;
   }
 
   /** Removes the saved session, trying twice: a record left behind would restore a signed-out user. */
@@ -506,7 +458,7 @@ export class SessionManager {
    */
   async stop(): Promise<void> {
     this.stopped = true;
-    this.clearTimers();
+    this.timers.clear();
     await this.refreshFlight?.catch(() => undefined);
     await this.coordinator.dispose();
   }
