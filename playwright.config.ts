@@ -5,6 +5,6 @@ export default defineConfig({
   timeout: 60_000,
   workers: 1,
   retries: 0,
-  reporter: [['list']],
+  reporter: [['list'], ['./tests/e2e/skip-reasons-reporter.ts']],
   outputDir: 'test-results',
 });
