@@ -11,7 +11,7 @@ import { createConfStore } from '../electron/auth/conf-store.js';
 import { silentLogger } from '../electron/auth/logger.js';
 import type { Cipher } from '../electron/auth/ports.js';
 import type { SessionSnapshot } from '../electron/contract.js';
-import type { BrowserStandIn } from './browser-stand-in.js';
+import type { BrowserStandIn } from '../tests/support/browser-stand-in.js';
 
 /** The headless platform's names: `vault.key` and the `session` conf store. */
 export const KEY_FILE = 'vault.key';

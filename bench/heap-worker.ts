@@ -22,7 +22,7 @@ import path from 'node:path';
 import { setTimeout as sleep, setImmediate as tick } from 'node:timers/promises';
 import { devIdpConfig } from '../electron/main/resolve-config.js';
 import { loadCipher, openCore, signInThroughCore } from './app-core.js';
-import { BrowserStandIn } from './browser-stand-in.js';
+import { BrowserStandIn } from '../tests/support/browser-stand-in.js';
 
 export interface HeapReport {
   readonly heapAfterSignInMb: number;

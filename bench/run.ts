@@ -30,7 +30,7 @@ import { launchChromium } from '../tests/support/chromium.js';
 import { startHeadlessApp } from '../tests/support/headless-app.js';
 import { serveDirectory } from '../tests/support/static-server.js';
 import { loadCipher, openCore, signInThroughCore } from './app-core.js';
-import { BrowserStandIn } from './browser-stand-in.js';
+import { BrowserStandIn } from '../tests/support/browser-stand-in.js';
 import type { HeapReport } from './heap-worker.js';
 import { median, round, summarize, table, type Figure } from './stats.js';
 

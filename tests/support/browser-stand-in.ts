@@ -1,5 +1,5 @@
 /**
- * The system browser, reduced to what the benchmarks need from it against the dev IdP with
+ * The system browser, reduced to what the benchmarks and some tests need from it, against the dev IdP with
  * `autoLogin`: follow the authorization request's redirects with `fetch` and a cookie jar (the IdP's
  * interaction and session cookies) until the provider redirects to the app's scheme, and hand back
  * that callback URL instead of delivering it. No form, no Chromium, and the time it takes is never
