@@ -151,25 +151,16 @@ describe('refresh', () => {
     await expect(h.app.session.getAccessToken()).rejects.toMatchObject({ code: 'unauthenticated' });
   });
 
-  it('signs a running app out on invalid_grant during a refresh', async () => {
+  it.each([
+    ['invalid_grant during a refresh', 'refresh-invalid-grant'],
+    ['the grant reported gone with HTTP 200, as GitHub does', 'refresh-200-error'],
+  ] as const)('signs a running app out on %s', async (_case, mode) => {
     const fx = await misbehaving();
     const config = misbehavingConfig(fx);
     const dir = await userData();
     const h = await start(config, dir);
     await h.app.session.signIn('fixture', { remember: true });
-    fx.setMode('refresh-invalid-grant');
-    await expect(h.app.session.refresh({ force: true })).rejects.toMatchObject({ code: 'session_expired' });
-    expect(h.app.session.snapshot()).toMatchObject({ status: 'signed-out', signedOutReason: 'session_expired' });
-    expect(await hasStoredRecord(dir, config)).toBe(false);
-  });
-
-  it('signs out when the provider reports the grant gone with HTTP 200, as GitHub does', async () => {
-    const fx = await misbehaving();
-    const config = misbehavingConfig(fx);
-    const dir = await userData();
-    const h = await start(config, dir);
-    await h.app.session.signIn('fixture', { remember: true });
-    fx.setMode('refresh-200-error');
+    fx.setMode(mode);
     await expect(h.app.session.refresh({ force: true })).rejects.toMatchObject({ code: 'session_expired' });
     expect(h.app.session.snapshot()).toMatchObject({ status: 'signed-out', signedOutReason: 'session_expired' });
     expect(await hasStoredRecord(dir, config)).toBe(false);

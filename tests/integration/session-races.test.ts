@@ -8,6 +8,7 @@ import { parseAuthConfig } from '../../electron/auth/config.js';
 import { followAuthorizeRedirect, sendJson, startFixtureServer } from '../support/fixtures/http-util.js';
 import { startMisbehavingOidc, type MisbehavingOidc } from '../support/fixtures/misbehaving-oidc.js';
 import { startHeadlessApp, type HeadlessApp } from '../support/headless-app.js';
+import type { StoredSession } from '../../electron/auth/session-record.js';
 import { misbehavingConfig, readStored } from '../support/session-fixtures.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -32,6 +33,19 @@ async function appFor(fx: MisbehavingOidc): Promise<HeadlessApp> {
   const app = h;
   cleanups.push(() => app.stop({ removeUserData: true }));
   return app;
+}
+
+/** Signed in and remembered, with a refresh under way that the provider is slow to answer. */
+async function signedInWithSlowRefresh(): Promise<{ fx: MisbehavingOidc; h: HeadlessApp; before: StoredSession; refresh: Promise<unknown> }> {
+  const fx = await provider();
+  const h = await appFor(fx);
+  await h.app.session.signIn('fixture', { remember: true });
+  const before = await readStored(h.userDataDir, misbehavingConfig(fx));
+  fx.setMode('slow-token');
+  const arrived = fx.waitForRequest('/token');
+  const refresh = h.app.session.refresh({ force: true }).catch((e: unknown) => e);
+  await arrived;
+  return { fx, h, before, refresh };
 }
 
 describe('session races', () => {
@@ -82,13 +96,7 @@ describe('session races', () => {
   });
 
   it('quitting during a refresh waits for the rotated refresh token to reach the disk', async () => {
-    const fx = await provider();
-    const h = await appFor(fx);
-    await h.app.session.signIn('fixture', { remember: true });
-    const before = await readStored(h.userDataDir, misbehavingConfig(fx));
-    fx.setMode('slow-token');
-    const refresh = h.app.session.refresh({ force: true }).catch((e: unknown) => e);
-    await fx.waitForRequest('/token');
+    const { fx, h, before, refresh } = await signedInWithSlowRefresh();
     await h.app.stop();
     const after = await readStored(h.userDataDir, misbehavingConfig(fx));
     expect(after.tokens.refreshToken).not.toBe(before.tokens.refreshToken);
@@ -97,13 +105,7 @@ describe('session races', () => {
   });
 
   it('signing out during a refresh revokes the rotated refresh token, not the spent one', async () => {
-    const fx = await provider();
-    const h = await appFor(fx);
-    await h.app.session.signIn('fixture', { remember: true });
-    const before = await readStored(h.userDataDir, misbehavingConfig(fx));
-    fx.setMode('slow-token');
-    const refresh = h.app.session.refresh({ force: true }).catch((e: unknown) => e);
-    await fx.waitForRequest('/token');
+    const { fx, h, before, refresh } = await signedInWithSlowRefresh();
     fx.setMode('ok');
     const result = await h.app.session.signOut({ atProvider: false });
     expect(result.revoked).toBe(true);
