@@ -10,7 +10,15 @@ export function vaultPendingStore(vault: SessionVault, canRemember: () => boolea
     save: async (attempt) => {
       if (canRemember()) await vault.writePending(attempt);
     },
-    take: async (now) => (canRemember() ? vault.takePending(now) : undefined),
+    take: async (now, matches) => {
+      if (!canRemember()) return undefined;
+      return vault.withLock(async () => {
+        const stored = await vault.takePending(now);
+        if (stored === undefined || matches(stored)) return stored;
+        await vault.writePending(stored);
+        return undefined;
+      });
+    },
     clear: async (state) => {
       if (!canRemember()) return;
       // Only the attempt that ended: a newer one stored meanwhile stays.

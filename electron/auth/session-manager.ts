@@ -54,6 +54,7 @@ export class SessionManager {
   private restored: Promise<void> | undefined;
   private stopped = false;
   private signingOut = false;
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(options: SessionManagerOptions) {
     this.options = options;
@@ -75,7 +76,7 @@ export class SessionManager {
       pendingStore: vaultPendingStore(options.vault, () => this.state.storage.canRemember),
       onPendingChange: () => this.update({ pending: this.coordinator.pending }),
       onColdStart: (outcome) => {
-        if (outcome.ok) void this.establish(outcome.value).catch((error: unknown) => this.options.logger.error('cold-start sign-in failed', { error }));
+        if (outcome.ok) void this.track(this.establish(outcome.value)).catch((error: unknown) => this.options.logger.error('cold-start sign-in failed', { error }));
         else this.update({ lastError: outcome.error.toValue() });
       },
     });
@@ -114,7 +115,9 @@ export class SessionManager {
 
   private signedOut(reason: SessionState['signedOutReason'], lastError: SessionState['lastError'] = null): void {
     this.timers.clear();
-    this.update({ status: 'signed-out', session: null, remembered: false, offline: false, refreshing: false, signedOutReason: reason, lastError });
+    // An attempt still pending keeps its waiting screen: it can still complete.
+    const status = this.coordinator.pending ? 'signing-in' : 'signed-out';
+    this.update({ status, session: null, remembered: false, offline: false, refreshing: false, signedOutReason: reason, lastError });
   }
 
   // ---- restore ------------------------------------------------------------------------------
@@ -184,7 +187,7 @@ export class SessionManager {
       if (typed.code !== 'superseded') {
         this.update({
           // Back to where we were: signed in if a session was already there (signing in again), else out.
-          status: this.state.session ? 'signed-in' : 'signed-out',
+          status: this.coordinator.pending ? 'signing-in' : this.state.session ? 'signed-in' : 'signed-out',
           pending: this.coordinator.pending,
           lastError: typed.code === 'cancelled' ? null : typed.toValue(),
         });
@@ -248,7 +251,8 @@ export class SessionManager {
     }
     this.timers.resetBackoff();
     this.update({
-      status: 'signed-in',
+      // A newer attempt may be pending (the person clicked again): its waiting screen stays.
+      status: this.coordinator.pending ? 'signing-in' : 'signed-in',
       session: stored,
       remembered,
       notRememberedReason: remembered ? null : !remember ? 'not-requested' : storage.canRemember ? 'storage-unavailable' : notRememberedReasonFor(storage),
@@ -300,14 +304,27 @@ export class SessionManager {
     if (!start) throw new AuthError('unauthenticated', 'You are not signed in.');
     this.timers.clear();
     this.update({ refreshing: true });
+    // Decided once: a sign-in that completes meanwhile may change it, and must not make this
+    // refresh write (without the lock) over the new session.
+    const remembered = this.state.remembered;
+    let outcome: { session: StoredSession; saveError: ErrorValue | null };
     try {
-      const { session: next, saveError } = await (this.state.remembered
-        ? this.options.vault.withLock(() => this.refreshFrom(start, force))
-        : this.refreshFrom(start, force));
-      const now = this.state.session;
-      if (now === null || now.providerId !== start.providerId || now.profile.sub !== start.profile.sub) {
-        throw new AuthError('unauthenticated', 'You signed out while the session was refreshing.');
-      }
+      outcome = await (remembered ? this.options.vault.withLock(() => this.refreshFrom(start, force, true)) : this.refreshFrom(start, force, false));
+    } catch (error) {
+      const typed = error instanceof AuthError ? error : new AuthError('internal', 'Refreshing the session failed.', { cause: error });
+      if (this.state.session === start) await this.afterRefreshFailure(typed);
+      else this.update({ refreshing: false });
+      throw typed;
+    }
+    if (this.state.session !== start) {
+      // Signed out, or signed in again, while this ran: its result belongs to no current session.
+      this.options.logger.info('refresh result dropped: the session changed meanwhile');
+      this.update({ refreshing: false });
+      if (this.state.session) return this.state.session;
+      throw new AuthError('unauthenticated', 'You signed out while the session was refreshing.');
+    }
+    {
+      const { session: next, saveError } = outcome;
       this.timers.resetBackoff();
       this.update({
         status: this.signedInUnlessSigningIn(),
@@ -320,16 +337,12 @@ export class SessionManager {
       });
       this.scheduleRefresh();
       return next;
-    } catch (error) {
-      const typed = error instanceof AuthError ? error : new AuthError('internal', 'Refreshing the session failed.', { cause: error });
-      await this.afterRefreshFailure(typed);
-      throw typed;
     }
   }
 
-  private async refreshFrom(start: StoredSession, force: boolean): Promise<{ session: StoredSession; saveError: ErrorValue | null }> {
+  private async refreshFrom(start: StoredSession, force: boolean, remembered: boolean): Promise<{ session: StoredSession; saveError: ErrorValue | null }> {
     let base = start;
-    if (this.state.remembered) {
+    if (remembered) {
       // Another process of the app may have refreshed (and rotated the refresh token) meanwhile.
       const disk = await this.options.vault.read();
       if (disk.kind === 'ok' && disk.session.revision > base.revision && disk.session.providerId === base.providerId && disk.session.profile.sub === base.profile.sub) {
@@ -349,7 +362,7 @@ export class SessionManager {
       issuedAt: now,
       lastRefreshAt: now,
     };
-    if (!this.state.remembered) return { session: next, saveError: null };
+    if (!remembered) return { session: next, saveError: null };
     // Persisted before anyone sees it: a crash now must not lose the rotated refresh token.
     try {
       return { session: await this.options.vault.write(next), saveError: null };
@@ -409,8 +422,14 @@ export class SessionManager {
    * The local sign-out always completes first; then the refresh token is revoked (RFC 7009) and,
    * on request, the provider's end-session page opens in the system browser.
    */
-  async signOut(options: { atProvider: boolean }): Promise<SignOutResult> {
+  signOut(options: { atProvider: boolean }): Promise<SignOutResult> {
+    return this.track(this.doSignOut(options));
+  }
+
+  private async doSignOut(options: { atProvider: boolean }): Promise<SignOutResult> {
     await this.restore();
+    // Signing out also abandons a sign-in in progress.
+    this.coordinator.cancel();
     this.signingOut = true;
     let session: StoredSession | null;
     try {
@@ -461,6 +480,14 @@ export class SessionManager {
     this.timers.clear();
     await this.refreshFlight?.catch(() => undefined);
     await this.coordinator.dispose();
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Work that writes to the vault and must finish before the app exits (sign-out, cold-start sign-in). */
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.inFlight.add(work);
+    void work.catch(() => undefined).finally(() => this.inFlight.delete(work));
+    return work;
   }
 
 }

@@ -23,8 +23,8 @@ export interface PendingAttemptData extends AuthorizationChecks {
 
 export interface PendingAttemptStore {
   save(attempt: PendingAttemptData): Promise<void>;
-  /** Reads and removes it; undefined when absent or expired. */
-  take(now: number): Promise<PendingAttemptData | undefined>;
+  /** Removes and returns it only if it is current and `matches` it; otherwise it stays where it is. */
+  take(now: number, matches: (attempt: PendingAttemptData) => boolean): Promise<PendingAttemptData | undefined>;
   /** Removes the stored attempt if it is the one with this state (a newer one stays). */
   clear(state: string): Promise<void>;
 }
@@ -162,12 +162,14 @@ export class SignInCoordinator {
     if (loopback === undefined) await this.options.pendingStore?.save(data).catch((error: unknown) => {
       this.options.logger.warn('pending sign-in not kept for a cold start', { error });
     });
+    // Cancelled or superseded while the attempt was being saved: no browser for it.
+    if (this.attempt?.data !== data) return settled;
     this.options.onPendingChange?.();
     try {
       await this.options.openExternal(authUrl.href);
     } catch (error) {
-      this.end('internal', 'Could not open the system browser.');
       this.options.logger.error('opening the system browser failed', { error });
+      if (this.attempt?.data === data) this.end('internal', 'Could not open the system browser.');
     }
     return settled;
   }
@@ -286,22 +288,22 @@ export class SignInCoordinator {
       this.options.logger.debug('callback ignored', { reason: 'attempt already completed' });
       return;
     }
+    let reason = 'no attempt pending';
     let data: PendingAttemptData | undefined;
     try {
-      data = await store.take(this.now());
+      // Compared and removed in one step: a forged or stray link leaves the real attempt in place.
+      data = await store.take(this.now(), (stored) => {
+        const parsed = parseCallback(raw, stored.redirectUri);
+        reason = parsed.ok ? 'state does not match' : parsed.reason;
+        return parsed.ok && parsed.state === stored.state;
+      });
     } catch (error) {
       this.options.logger.debug('callback ignored', { reason: 'pending attempt unreadable', error });
       return;
     }
-    if (!data) {
-      this.options.logger.debug('callback ignored', { reason: 'no attempt pending' });
-      return;
-    }
-    const parsed = parseCallback(raw, data.redirectUri);
-    if (!parsed.ok || parsed.state !== data.state) {
-      // A forged or stray link must not burn the real attempt: put it back.
-      await store.save(data).catch(() => undefined);
-      this.options.logger.debug('callback ignored', { reason: parsed.ok ? 'state does not match' : parsed.reason });
+    const parsed = data ? parseCallback(raw, data.redirectUri) : undefined;
+    if (!data || !parsed?.ok) {
+      this.options.logger.debug('callback ignored', { reason });
       return;
     }
     try {
@@ -317,6 +319,9 @@ export class SignInCoordinator {
    * complete it. Resolves when completion work still touching the vault has finished.
    */
   async dispose(): Promise<void> {
+    // A start still in setup must not open a browser or a loopback port after this.
+    this.generation++;
+    this.setupAbort = 'cancelled';
     this.end('cancelled', 'The app is closing.', { keepPersisted: true });
     await Promise.allSettled([...this.completions]);
   }

@@ -139,10 +139,23 @@ export class SessionVault {
         timeoutMs: this.#lockTimeoutMs,
         staleMs: this.#lockStaleMs,
       });
-    // Callers in this process queue here instead of polling the lock file (which waits 5-40 ms per try).
-    const result = this.#queue.then(locked, locked);
+    // Callers in this process queue here instead of polling the lock file (which waits 5-40 ms per
+    // try), with the same deadline a waiter for the file lock has: a holder that hangs (a keychain
+    // prompt) fails its waiters with storage_unavailable instead of blocking them for ever.
+    const result = this.#waitForTurn(this.#queue).then(locked);
     this.#queue = result.catch(() => undefined);
     return result;
+  }
+
+  #waitForTurn(previous: Promise<unknown>): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new AuthError('storage_unavailable', 'The saved session is busy in this app; try again.')),
+        this.#lockTimeoutMs,
+      );
+    });
+    return Promise.race([previous.then(() => undefined), deadline]).finally(() => clearTimeout(timer));
   }
 
   async writePending(pending: PendingAttemptRecord): Promise<void> {

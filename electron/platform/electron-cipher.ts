@@ -33,7 +33,7 @@ export function createSafeStorageCipher(platform: NodeJS.Platform = process.plat
         return result;
       } catch (error) {
         // A keyring that is locked or gone right now is not bad data: keep the record, do not quarantine it.
-        if (!(await safeStorage.isAsyncEncryptionAvailable())) {
+        if (!(await safeStorage.isAsyncEncryptionAvailable().catch(() => false))) {
           throw new AuthError('storage_unavailable', 'The system keyring is not available right now.', { cause: error });
         }
         throw error;

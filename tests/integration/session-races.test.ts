@@ -116,4 +116,70 @@ describe('session races', () => {
     await expect(h.app.session.refresh({ force: true })).rejects.toMatchObject({ code: 'unauthenticated' });
     await refresh;
   });
+
+  it('a refresh that finishes after a new sign-in neither replaces nor overwrites the new session', async () => {
+    const fx = await provider();
+    const h = await appFor(fx);
+    await h.app.session.signIn('fixture', { remember: false });
+    fx.setMode('slow-token');
+    const arrived = fx.waitForRequest('/token');
+    const refresh = h.app.session.refresh({ force: true }).catch((e: unknown) => e);
+    await arrived;
+    fx.setMode('ok');
+    // The new sign-in (remembered) completes while the old session's refresh is still waiting.
+    await h.app.session.signIn('fixture', { remember: true });
+    await refresh;
+    const stored = await readStored(h.userDataDir, misbehavingConfig(fx));
+    expect(await h.app.session.getAccessToken()).toBe(stored.tokens.accessToken);
+    expect(h.app.session.snapshot()).toMatchObject({ status: 'signed-in', remembered: true, lastError: null });
+  });
+
+  it('closing the app while a loopback sign-in is still looking up the provider opens nothing and leaves no port', async () => {
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const fx = await provider();
+    // A provider whose discovery answers (correctly) only when the test says so.
+    const server = await startFixtureServer(async (_req, res) => {
+      await held;
+      sendJson(res, 200, {
+        issuer: server.baseUrl,
+        authorization_endpoint: `${fx.issuer}/authorize`,
+        token_endpoint: `${fx.issuer}/token`,
+        jwks_uri: `${fx.issuer}/jwks`,
+        code_challenge_methods_supported: ['S256'],
+      });
+    });
+    cleanups.push(() => server.close());
+    const config = parseAuthConfig({ providers: [{ id: 'p', label: 'Slow', issuer: server.baseUrl, clientId: fx.clientId, redirect: { kind: 'loopback' } }] });
+    const h = await startHeadlessApp({ config, window: false, openExternal: async () => undefined });
+    const attempt = h.app.session.signIn('p', { remember: false }).catch((e: unknown) => e);
+    await server.waitForRequest('/.well-known/openid-configuration');
+    const stopped = h.stop({ removeUserData: true });
+    release();
+    await stopped;
+    expect(await attempt).toMatchObject({ code: 'cancelled' });
+    expect(h.platform.openedUrls).toEqual([]);
+  });
+
+  it('signing out abandons a sign-in in progress', async () => {
+    const fx = await provider();
+    let deliver = true;
+    let h: HeadlessApp | undefined = undefined;
+    h = await startHeadlessApp({
+      config: misbehavingConfig(fx),
+      window: false,
+      openExternal: async (url) => {
+        if (deliver) h?.platform.deliverDeepLink((await followAuthorizeRedirect(url)).href);
+      },
+    });
+    const app = h;
+    cleanups.push(() => app.stop({ removeUserData: true }));
+    await app.app.session.signIn('fixture', { remember: true });
+    deliver = false;
+    const again = app.app.session.signIn('fixture', { remember: true }).catch((e: unknown) => e);
+    await expect.poll(() => app.app.session.snapshot().pending).not.toBeNull();
+    await app.app.session.signOut({ atProvider: false });
+    expect(await again).toMatchObject({ code: 'cancelled' });
+    expect(app.app.session.snapshot()).toMatchObject({ status: 'signed-out', pending: null });
+  });
 });
