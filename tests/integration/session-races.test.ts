@@ -22,13 +22,18 @@ async function provider(): Promise<MisbehavingOidc> {
   return fx;
 }
 
-/** An app whose "system browser" follows the fixture's redirect and hands the callback back. */
-async function appFor(fx: MisbehavingOidc): Promise<HeadlessApp> {
+/**
+ * An app whose "system browser" follows the fixture's redirect and hands the callback back, while
+ * `browser.delivers` is true; set it false to leave an attempt pending.
+ */
+async function appFor(fx: MisbehavingOidc, browser: { delivers: boolean } = { delivers: true }): Promise<HeadlessApp> {
   let h: HeadlessApp | undefined = undefined;
   h = await startHeadlessApp({
     config: misbehavingConfig(fx),
     window: false,
-    openExternal: async (url) => h?.platform.deliverDeepLink((await followAuthorizeRedirect(url)).href),
+    openExternal: async (url) => {
+      if (browser.delivers) h?.platform.deliverDeepLink((await followAuthorizeRedirect(url)).href);
+    },
   });
   const app = h;
   cleanups.push(() => app.stop({ removeUserData: true }));
@@ -71,20 +76,10 @@ describe('session races', () => {
   });
 
   it('a second sign-in while signed in that is cancelled leaves the first session signed in', async () => {
-    const fx = await provider();
-    let h: HeadlessApp | undefined = undefined;
-    let deliver = true;
-    h = await startHeadlessApp({
-      config: misbehavingConfig(fx),
-      window: false,
-      openExternal: async (url) => {
-        if (deliver) h?.platform.deliverDeepLink((await followAuthorizeRedirect(url)).href);
-      },
-    });
-    const app = h;
-    cleanups.push(() => app.stop({ removeUserData: true }));
+    const browser = { delivers: true };
+    const app = await appFor(await provider(), browser);
     const first = await app.app.session.signIn('fixture', { remember: true });
-    deliver = false;
+    browser.delivers = false;
     const again = app.app.session.signIn('fixture', { remember: true }).catch((e: unknown) => e);
     await expect.poll(() => app.app.session.snapshot().pending).not.toBeNull();
     const superseding = app.app.session.signIn('fixture', { remember: true }).catch((e: unknown) => e);
@@ -162,20 +157,10 @@ describe('session races', () => {
   });
 
   it('signing out abandons a sign-in in progress', async () => {
-    const fx = await provider();
-    let deliver = true;
-    let h: HeadlessApp | undefined = undefined;
-    h = await startHeadlessApp({
-      config: misbehavingConfig(fx),
-      window: false,
-      openExternal: async (url) => {
-        if (deliver) h?.platform.deliverDeepLink((await followAuthorizeRedirect(url)).href);
-      },
-    });
-    const app = h;
-    cleanups.push(() => app.stop({ removeUserData: true }));
+    const browser = { delivers: true };
+    const app = await appFor(await provider(), browser);
     await app.app.session.signIn('fixture', { remember: true });
-    deliver = false;
+    browser.delivers = false;
     const again = app.app.session.signIn('fixture', { remember: true }).catch((e: unknown) => e);
     await expect.poll(() => app.app.session.snapshot().pending).not.toBeNull();
     await app.app.session.signOut({ atProvider: false });
