@@ -20,6 +20,11 @@ const STEP_WORDS: Record<ProtocolStep, string> = {
 
 const LOGIN_REQUIRED = new Set(['login_required', 'interaction_required', 'consent_required', 'account_selection_required']);
 
+/** The code for an authorization error response (RFC 6749 §4.1.2.1, OIDC Core §3.1.2.6). */
+export function authorizationErrorCode(error: string): ErrorCode {
+  return error === 'access_denied' ? 'access_denied' : LOGIN_REQUIRED.has(error) ? 'login_required' : 'provider_error';
+}
+
 function findAuthError(error: unknown, depth = 0): AuthError | undefined {
   if (error instanceof AuthError) return error;
   if (depth > 5 || !(error instanceof Error)) return undefined;
@@ -65,7 +70,7 @@ function innermostMessage(error: unknown): string {
 }
 
 /** The provider's own words, trimmed: they reach the screen as detail, so keep them short and plain. */
-function describe(text: unknown): string {
+export function providerText(text: unknown): string {
   return typeof text === 'string' ? text.replace(/\p{Cc}/gu, ' ').slice(0, 300) : '';
 }
 
@@ -75,13 +80,13 @@ export function toProtocolError(error: unknown, step: ProtocolStep, providerLabe
   const doing = STEP_WORDS[step];
 
   if (error instanceof oidc.AuthorizationResponseError) {
-    const description = describe(error.error_description);
-    const code: ErrorCode = error.error === 'access_denied' ? 'access_denied' : LOGIN_REQUIRED.has(error.error) ? 'login_required' : 'provider_error';
-    const message = description || `${providerLabel} answered "${describe(error.error)}" while ${doing}.`;
+    const description = providerText(error.error_description);
+    const code = authorizationErrorCode(error.error);
+    const message = description || `${providerLabel} answered "${providerText(error.error)}" while ${doing}.`;
     return new AuthError(code, message, { cause: error, details: { providerError: error.error } });
   }
   if (error instanceof oidc.ResponseBodyError) {
-    const description = describe(error.error_description);
+    const description = providerText(error.error_description);
     if (EXPIRED_GRANT.has(error.error) && step === 'refresh') {
       return new AuthError('session_expired', 'Your session has ended. Please sign in again.', {
         cause: error,
@@ -94,7 +99,7 @@ export function toProtocolError(error: unknown, step: ProtocolStep, providerLabe
         details: { status: error.status },
       });
     }
-    return new AuthError('provider_error', description || `${providerLabel} refused the request (${describe(error.error)}) while ${doing}.`, {
+    return new AuthError('provider_error', description || `${providerLabel} refused the request (${providerText(error.error)}) while ${doing}.`, {
       cause: error,
       details: { providerError: error.error, status: error.status },
     });
@@ -114,7 +119,7 @@ export function toProtocolError(error: unknown, step: ProtocolStep, providerLabe
     case 'OAUTH_JWT_CLAIM_COMPARISON_FAILED':
     case 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED':
     case 'OAUTH_KEY_SELECTION_FAILED':
-      return new AuthError('id_token_invalid', `The ID token from ${providerLabel} failed validation (${describe(innermostMessage(error))}).`, {
+      return new AuthError('id_token_invalid', `The ID token from ${providerLabel} failed validation (${providerText(innermostMessage(error))}).`, {
         cause: error,
         details: { claim: cause['claim'] },
       });
@@ -133,12 +138,12 @@ export function toProtocolError(error: unknown, step: ProtocolStep, providerLabe
         if (step === 'refresh' && EXPIRED_GRANT.has(bodyError)) {
           return new AuthError('session_expired', 'Your session has ended. Please sign in again.', { cause: error, details: { providerError: bodyError } });
         }
-        return new AuthError('provider_error', `${providerLabel} refused the request (${describe(bodyError)}) while ${doing}.`, { cause: error, details: { providerError: bodyError } });
+        return new AuthError('provider_error', `${providerLabel} refused the request (${providerText(bodyError)}) while ${doing}.`, { cause: error, details: { providerError: bodyError } });
       }
       // A forged signature or `alg: none` arrives wrapped as "invalid response encountered".
       const inner = innermostMessage(error);
       if (step === 'code-exchange' && /JWT|signature|ID Token|alg/i.test(inner)) {
-        return new AuthError('id_token_invalid', `The ID token from ${providerLabel} failed validation (${describe(inner)}).`, { cause: error });
+        return new AuthError('id_token_invalid', `The ID token from ${providerLabel} failed validation (${providerText(inner)}).`, { cause: error });
       }
       break;
     }
@@ -156,7 +161,7 @@ export function toProtocolError(error: unknown, step: ProtocolStep, providerLabe
     return new AuthError('provider_unreachable', `Could not reach ${providerLabel} while ${doing}.`, { cause: error });
   }
   if (error instanceof oidc.ClientError || (error instanceof Error && typeof code === 'string' && code.startsWith('OAUTH_'))) {
-    return new AuthError('provider_invalid_response', `${providerLabel} sent an answer the app cannot use while ${doing} (${describe(innermostMessage(error))}).`, {
+    return new AuthError('provider_invalid_response', `${providerLabel} sent an answer the app cannot use while ${doing} (${providerText(innermostMessage(error))}).`, {
       cause: error,
       details: { code },
     });

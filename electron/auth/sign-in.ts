@@ -11,6 +11,7 @@ import { AuthError, type ErrorCode } from './errors.js';
 import type { Logger } from './logger.js';
 import { startLoopbackListener, type LoopbackListener, type LoopbackOutcome } from './loopback-server.js';
 import type { OpenExternal } from './ports.js';
+import { authorizationErrorCode, providerText } from './protocol-errors.js';
 import type { AuthorizationChecks, ProviderClient, SignInResult } from './provider-client.js';
 
 /** What survives a restart so a callback that launches the app can still complete (cold start). */
@@ -58,19 +59,12 @@ interface Attempt {
   completing: boolean;
 }
 
-const PROVIDER_ERRORS: Record<string, ErrorCode> = {
-  access_denied: 'access_denied',
-  login_required: 'login_required',
-  interaction_required: 'login_required',
-  consent_required: 'login_required',
-  account_selection_required: 'login_required',
-};
 
 /** The `error=` callback of RFC 6749 section 4.1.2.1, as a typed error with the provider's words. */
 export function callbackError(url: URL, providerLabel: string): AuthError {
-  const error = (url.searchParams.get('error') ?? '').slice(0, 100);
-  const description = (url.searchParams.get('error_description') ?? '').replace(/\p{Cc}/gu, ' ').slice(0, 300);
-  const code = PROVIDER_ERRORS[error] ?? 'provider_error';
+  const error = providerText(url.searchParams.get('error')).slice(0, 100);
+  const description = providerText(url.searchParams.get('error_description'));
+  const code = authorizationErrorCode(error);
   const fallback = code === 'access_denied' ? `Access was denied at ${providerLabel}.` : `${providerLabel} could not sign you in (${error}).`;
   return new AuthError(code, description || fallback, { details: { providerError: error } });
 }
